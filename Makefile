@@ -1,0 +1,59 @@
+# Chipgate: `make run` serves the app on a fresh machine, `make test` runs the whole suite.
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+LOCAL_REDIS := redis://127.0.0.1:6379/0
+
+.PHONY: run test lint clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-deps: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-test.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-test.txt
+	touch $@ $(VENV)/.run-deps
+
+run: $(VENV)/.run-deps
+	if [ -z "$${REDIS_URL:-}" ] && $(PY) -c "import redis,sys; redis.Redis.from_url('$(LOCAL_REDIS)', socket_connect_timeout=1).ping()" 2>/dev/null; then
+		export REDIS_URL=$(LOCAL_REDIS)
+	fi
+	echo "Database: $${DATABASE_URL:-SQLite (db.sqlite3); set DATABASE_URL for PostgreSQL}"
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_catalog
+	$(PY) manage.py seed_demo
+	if [ -n "$${REDIS_URL:-}" ]; then
+		echo "Celery: broker $$REDIS_URL; starting a worker and beat beside the web server."
+		$(VENV)/bin/celery -A config worker -B --loglevel=WARNING --schedule /tmp/chipgate-celerybeat-schedule &
+		trap 'kill $$! 2>/dev/null || true' EXIT
+	else
+		echo "Celery: no Redis found (REDIS_URL unset, nothing on 127.0.0.1:6379); tasks run in-process."
+	fi
+	echo
+	echo "Open http://127.0.0.1:8000/ to file orders as applicant-a, http://127.0.0.1:8000/admin/ to review as reviewer or senior."
+	echo "Demo accounts and password are listed in README.md. Ctrl-C stops everything."
+	$(PY) manage.py runserver --noreload 127.0.0.1:8000
+
+lint: $(VENV)/.test-deps
+	$(VENV)/bin/ruff check .
+
+test: $(VENV)/.test-deps
+	$(VENV)/bin/ruff check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	if [ -z "$${DATABASE_URL:-}" ] || [ -z "$${REDIS_URL:-}" ]; then
+		echo "NOTE: DATABASE_URL and/or REDIS_URL unset: the integration tests (real PostgreSQL, Redis, Celery worker) are SKIPPED."
+	else
+		echo "Integration tests run against $$DATABASE_URL and $$REDIS_URL."
+	fi
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Import-approval requests: companies, the review workflow, screening, notifications and audit."""

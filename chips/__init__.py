@@ -1,0 +1,1 @@
+"""The chip catalog: specifications, framework status and capability metrics."""

@@ -1,0 +1,7 @@
+"""App configuration for the chip catalog."""
+from django.apps import AppConfig
+
+
+class ChipsConfig(AppConfig):
+    name = "chips"
+    verbose_name = "Chip catalog"

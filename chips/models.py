@@ -1,0 +1,103 @@
+"""The chip catalog: one row per accelerator model with its published specifications."""
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from chips import capability
+
+NON_NEGATIVE = [MinValueValidator(0, message="Must be zero or more, not negative.")]
+POSITIVE_AREA = [MinValueValidator(0.001, message="Must be a positive area in mm².")]
+
+
+class FrameworkStatus(models.TextChoices):
+    ELIGIBLE = "eligible", "Eligible under the approved-customer framework"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible"
+    DOMESTIC = "domestic", "Domestic (no import approval needed)"
+
+
+class ChipModel(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    vendor = models.CharField(max_length=64, db_index=True)
+    name = models.CharField(max_length=128)
+    architecture = models.CharField(max_length=64, blank=True)
+    launch_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    origin_country = models.CharField(max_length=2, db_index=True, help_text="ISO 3166 alpha-2")
+    datacenter = models.BooleanField(default=True, help_text="Designed or marketed for datacenters")
+    dense_fp16_bf16_tflops = models.FloatField(
+        "dense FP16/BF16 TFLOPS", null=True, blank=True, validators=NON_NEGATIVE
+    )
+    dense_fp8_tflops = models.FloatField("dense FP8 TFLOPS", null=True, blank=True, validators=NON_NEGATIVE)
+    dense_int8_tops = models.FloatField("dense INT8 TOPS", null=True, blank=True, validators=NON_NEGATIVE)
+    dense_fp4_tflops = models.FloatField("dense FP4 TFLOPS", null=True, blank=True, validators=NON_NEGATIVE)
+    die_area_mm2 = models.FloatField("logic die area (mm²)", null=True, blank=True, validators=POSITIVE_AREA)
+    memory_gb = models.FloatField("memory (GB)", validators=NON_NEGATIVE)
+    memory_bandwidth_tbps = models.FloatField("memory bandwidth (TB/s)", validators=NON_NEGATIVE)
+    tdp_w = models.PositiveIntegerField("TDP (W)", null=True, blank=True)
+    confidence = models.CharField(max_length=128, blank=True)
+    source = models.CharField(max_length=255, blank=True)
+    framework_status = models.CharField(
+        max_length=16,
+        choices=FrameworkStatus.choices,
+        default=FrameworkStatus.NOT_ELIGIBLE,
+        db_index=True,
+    )
+    revenue_share_rate = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[
+            MinValueValidator(Decimal("0"), message="Must be between 0 and 1."),
+            MaxValueValidator(Decimal("1"), message="Must be between 0 and 1."),
+        ],
+        help_text="Share of revenue owed under the framework, as a fraction (0.25 = 25%).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["vendor", "name"]
+        verbose_name = "chip model"
+
+    def __str__(self) -> str:
+        return f"{self.vendor} {self.name}"
+
+    def clean(self) -> None:
+        if all(getattr(self, field) is None for field in capability.RATE_BIT_LENGTHS):
+            raise ValidationError(
+                {"dense_fp16_bf16_tflops": "Give at least one dense rate (FP16/BF16, FP8, INT8 or FP4)."}
+            )
+
+    @property
+    def spec(self) -> capability.ChipSpec:
+        return capability.ChipSpec(
+            slug=self.slug,
+            datacenter=self.datacenter,
+            memory_gb=self.memory_gb,
+            memory_bandwidth_tbps=self.memory_bandwidth_tbps,
+            dense_fp16_bf16_tflops=self.dense_fp16_bf16_tflops,
+            dense_fp8_tflops=self.dense_fp8_tflops,
+            dense_int8_tops=self.dense_int8_tops,
+            dense_fp4_tflops=self.dense_fp4_tflops,
+            die_area_mm2=self.die_area_mm2,
+        )
+
+    @property
+    def tpp(self) -> float:
+        return capability.tpp(self.spec)
+
+    @property
+    def performance_density(self) -> float | None:
+        return capability.performance_density(self.spec)
+
+    @property
+    def classification(self) -> str:
+        return capability.classify(self.spec)
+
+    @property
+    def in_review_zone(self) -> bool:
+        return capability.in_review_zone(self.spec)
+
+    @property
+    def is_eligible(self) -> bool:
+        return self.framework_status == FrameworkStatus.ELIGIBLE

@@ -1,0 +1,21 @@
+"""Settings for the test suite: fast hashing, in-memory email, tasks eager unless a test starts a worker."""
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "chipgate-test-only"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Unit tests run tasks in-process; tests/integration starts a real worker against REDIS_URL.
+CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="chipgate-test-media-"))
+# Serve static files from the app folders without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
