@@ -1,4 +1,4 @@
-"""Shared fixtures: the test database starts with the real catalog loaded."""
+"""Shared fixtures: the catalog is loaded in every test database, and users for each role."""
 import pytest
 from django.core.management import call_command
 
@@ -9,8 +9,87 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_catalog", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _catalog_loaded(request):
+    """Transactional tests flush the database; put the catalog back for whoever runs next."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if marker is None and not transactional and "db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from chips.models import ChipModel
+
+    if not ChipModel.objects.exists():
+        call_command("load_catalog", verbosity=0)
+
+
 @pytest.fixture
 def chip(db):
     from chips.models import ChipModel
 
     return lambda slug: ChipModel.objects.get(slug=slug)
+
+
+@pytest.fixture
+def company(db):
+    from tests.factories import CompanyFactory
+
+    return CompanyFactory(approved_customer=True)
+
+
+@pytest.fixture
+def applicant(company):
+    from tests.factories import ApplicantFactory
+
+    return ApplicantFactory(membership__company=company)
+
+
+@pytest.fixture
+def other_applicant(db):
+    from tests.factories import ApplicantFactory
+
+    return ApplicantFactory()
+
+
+@pytest.fixture
+def reviewer(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(groups=["reviewer"])
+
+
+@pytest.fixture
+def reviewer2(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(groups=["reviewer"])
+
+
+@pytest.fixture
+def senior(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(groups=["senior_reviewer"])
+
+
+@pytest.fixture
+def senior2(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(groups=["senior_reviewer"])
+
+
+@pytest.fixture
+def auditor(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(groups=["auditor"])
+
+
+@pytest.fixture
+def maintainer(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(groups=["catalog_maintainer"])

@@ -1,4 +1,5 @@
 """Settings shared by every environment, read from the environment with django-environ."""
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -112,7 +113,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down at submit time must not hang the web request: fail fast, the sweep retries.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
@@ -140,3 +141,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-submitted": {"task": "approvals.tasks.sweep_submitted", "schedule": 120.0},
+    "lapse-overdue-information": {"task": "approvals.tasks.lapse_overdue_information", "schedule": 3600.0},
+    "expire-approvals": {"task": "approvals.tasks.expire_approvals", "schedule": 3600.0},
+    "sla-reminders": {"task": "approvals.tasks.send_sla_reminders", "schedule": 3600.0},
+}
+
+# Chipgate's own settings.
+CHIPGATE_BASE_URL = env("CHIPGATE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Public holidays skipped by SLA clocks, as ISO dates (CHIPGATE_HOLIDAYS=2026-10-01,2026-10-02,...).
+CHIPGATE_HOLIDAYS = [date.fromisoformat(day) for day in env.list("CHIPGATE_HOLIDAYS", default=[])]

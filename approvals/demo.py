@@ -1,0 +1,107 @@
+"""Demo data: two companies, the staff accounts and requests in several states, built through the services."""
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from approvals import roles, services
+from approvals.models import Company, CompanyMember
+
+COMPANY_A = {"legal_name": "Shenzhen Lattice Compute Co., Ltd.", "uscc": "91440300MA5G8K2L7N",
+             "approved_customer": True, "approved_customer_reference": "AC-2026-0042"}
+COMPANY_B = {"legal_name": "Hangzhou Riverbend Cloud Ltd.", "uscc": "91330100MA2H3R5T1T",
+             "approved_customer": False, "approved_customer_reference": ""}
+STAFF = {
+    "reviewer": ("Li", "Wen", [roles.REVIEWER_GROUP]),
+    "reviewer2": ("Zhao", "Min", [roles.REVIEWER_GROUP]),
+    "senior": ("Chen", "Hui", [roles.SENIOR_REVIEWER_GROUP]),
+    "senior2": ("Sun", "Yue", [roles.SENIOR_REVIEWER_GROUP]),
+    "maintainer": ("Wang", "Lei", [roles.CATALOG_MAINTAINER_GROUP]),
+    "auditor": ("Xu", "Fang", [roles.AUDITOR_GROUP]),
+}
+
+TRAINING_PURPOSE = (
+    "Pre-training of a 70-billion-parameter Chinese-English foundation model for legal and financial document "
+    "analysis, served to domestic banks under contract. The cluster runs a single training job with data "
+    "parallelism; domestic accelerators were benchmarked and lack the HBM bandwidth our pipeline needs."
+)
+INFERENCE_PURPOSE = (
+    "Inference serving for our customer-support assistant used by 40 provincial utilities: low-latency "
+    "generation on a 34B model with long contexts. The chips go into our Guiyang data centre, replacing "
+    "end-of-life cards; usage is metered per customer and logged for the regulator on request."
+)
+RESEARCH_PURPOSE = (
+    "Joint research with Zhejiang University on protein-structure prediction and climate downscaling models. "
+    "The cluster is shared by three university labs under a published access policy; no commercial customers "
+    "and no model weights leave the campus network. Quarterly usage reports go to the ministry."
+)
+
+
+def _line(slug: str, quantity: int, price: str) -> dict:
+    return {"chip": slug, "quantity": quantity, "unit_price_usd": price}
+
+
+def _declaration(purpose: str, category: str, **extra) -> dict:
+    return {
+        "purpose_category": category, "purpose_statement": purpose,
+        "end_user": extra.pop("end_user", "Shenzhen Lattice Compute Co., Ltd. (own use)"),
+        "deployment_site": extra.pop("deployment_site", "Building 3, Qianhai Data Park, Shenzhen"),
+        "attest_no_reexport": True, "attest_no_military_end_use": True, **extra,
+    }
+
+
+def demo_exists() -> bool:
+    return Company.objects.filter(uscc=COMPANY_A["uscc"]).exists()
+
+
+@transaction.atomic
+def demo_seed(*, password: str) -> None:
+    User = get_user_model()
+    company_a = Company.objects.create(**COMPANY_A)
+    company_b = Company.objects.create(**COMPANY_B)
+    for username, company in (("applicant-a", company_a), ("applicant-b", company_b)):
+        user = User.objects.create_user(username, f"{username}@example.com", password)
+        CompanyMember.objects.create(user=user, company=company, role=CompanyMember.CompanyRole.ADMIN)
+    staff = {}
+    for username, (last, first, groups) in STAFF.items():
+        user = User.objects.create_user(username, f"{username}@regulator.example", password, is_staff=True,
+                                        first_name=first, last_name=last)
+        user.groups.set(Group.objects.filter(name__in=groups))
+        staff[username] = user
+    applicant_a = User.objects.get(username="applicant-a")
+    applicant_b = User.objects.get(username="applicant-b")
+
+    def filed(actor, declaration, lines, *, submit=True):
+        request = services.request_create(actor=actor, data=declaration, lines=lines)
+        if submit:
+            services.request_transition(request_id=request.pk, action="submit", actor=actor)
+            services.request_screen(request_id=request.pk)
+        return request
+
+    training = _declaration(TRAINING_PURPOSE, "model_training", training_parameters=70_000_000_000,
+                            training_tokens=2_000_000_000_000, training_days=120)
+    filed(applicant_a, _declaration(INFERENCE_PURPOSE, "inference_serving"),
+          [_line("nvidia-h20", 400, "12000.00")], submit=False)
+    filed(applicant_a, training, [_line("nvidia-h200", 512, "32000.00"), _line("nvidia-h20", 64, "12000.00")])
+    asked = filed(applicant_a, _declaration(RESEARCH_PURPOSE, "research", end_user="Zhejiang University"),
+                  [_line("nvidia-h200", 64, "32000.00")])
+    services.request_claim(request_id=asked.pk, actor=staff["reviewer"])
+    services.request_transition(
+        request_id=asked.pk, action="request_information", actor=staff["reviewer"],
+        payload={"question": "Please attach the access policy and name the three labs that share the cluster."},
+    )
+    big = filed(applicant_a, training, [_line("nvidia-h200", 8_000, "31000.00")])
+    services.request_claim(request_id=big.pk, actor=staff["reviewer"])
+    services.request_transition(
+        request_id=big.pk, action="escalate", actor=staff["reviewer"],
+        payload={"recommendation": "approve", "rationale": "Declared run matches the order within 2x; "
+                 "company is an approved customer with no prior orders this year."},
+    )
+    approved = filed(applicant_a, _declaration(RESEARCH_PURPOSE, "research", end_user="Zhejiang University"),
+                     [_line("nvidia-h20", 32, "12000.00")])
+    services.request_transition(
+        request_id=approved.pk, action="approve", actor=staff["reviewer2"],
+        payload={"conditions": "Usage reports every quarter."},
+    )
+    filed(applicant_b, _declaration(INFERENCE_PURPOSE, "cloud_services", end_user="Hangzhou Riverbend Cloud Ltd.",
+                                    deployment_site="Riverbend DC-2, Xiaoshan, Hangzhou"),
+          [_line("nvidia-h200", 256, "32500.00")])

@@ -1,0 +1,2 @@
+"""Applicant portal routes."""
+urlpatterns = []

@@ -1,0 +1,97 @@
+"""factory_boy factories; requests are built through the services so they are always consistent."""
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from approvals import services
+from approvals.models import Company, CompanyMember
+from approvals.validators import uscc_check_character
+
+PURPOSE = (
+    "Training and serving a 13B-parameter Chinese legal-domain language model for courts and law firms in "
+    "Guangdong; the cluster runs in our own data centre under our security procedures, and domestic "
+    "accelerators were benchmarked and fall short on memory bandwidth for long-context training."
+)
+
+
+def valid_uscc(n: int) -> str:
+    first17 = f"9144030{n:010d}"[:17]
+    return first17 + uscc_check_character(first17)
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    legal_name = factory.Sequence(lambda n: f"Test Compute Co. {n}")
+    uscc = factory.Sequence(valid_uscc)
+    approved_customer = True
+    approved_customer_reference = factory.Sequence(lambda n: f"AC-{n:04d}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("pw-for-tests")
+
+
+class ApplicantFactory(UserFactory):
+    membership = factory.RelatedFactory(
+        "tests.factories.MembershipFactory", factory_related_name="user"
+    )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompanyMember
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+    role = CompanyMember.CompanyRole.FILER
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=extracted))
+
+
+def declaration(**overrides) -> dict:
+    data = {
+        "purpose_category": "inference_serving",
+        "purpose_statement": PURPOSE,
+        "end_user": "Guangdong Legal AI Ltd.",
+        "deployment_site": "Building 3, Qianhai Data Park, Shenzhen",
+        "attest_no_reexport": True,
+        "attest_no_military_end_use": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def line(chip: str = "nvidia-h200", quantity: int = 8, price: str = "32000.00") -> dict:
+    return {"chip": chip, "quantity": quantity, "unit_price_usd": price}
+
+
+def draft_request(applicant, *, lines=None, **overrides):
+    return services.request_create(actor=applicant, data=declaration(**overrides), lines=lines or [line()])
+
+
+def submitted_request(applicant, **kwargs):
+    """A submitted request; with tasks eager and no on-commit run, it stays in submitted."""
+    request = draft_request(applicant, **kwargs)
+    return services.request_transition(request_id=request.pk, action="submit", actor=applicant)
+
+
+def request_in_review(applicant, **kwargs):
+    request = submitted_request(applicant, **kwargs)
+    services.request_screen(request_id=request.pk)
+    request.refresh_from_db()
+    return request
