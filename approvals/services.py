@@ -307,13 +307,23 @@ def _date(payload: dict, field: str) -> date | None:
         raise invalid({field: ["Give a date as YYYY-MM-DD."]}) from exc
 
 
-def guard_refusal(request: ImportRequest, actor, action: str) -> str | None:
-    """Payload-independent guards beyond state and role; the reason a person reads, or None."""
+def guard_refusal(request: ImportRequest, actor, action: str) -> tuple[str, str] | None:
+    """Payload-independent guards beyond state and role: (error code, reason for a person), or None."""
     if action == "approve" and request.status == Status.UNDER_REVIEW and request.tier != Tier.STANDARD:
-        return "This is a senior-tier case: escalate it with a recommendation; a senior reviewer signs it off."
+        return WorkflowError.FORBIDDEN, (
+            "This is a senior-tier case: escalate it with a recommendation; a senior reviewer signs it off."
+        )
     if action in ("approve", "reject") and request.status == Status.SENIOR_REVIEW and actor is not None \
             and request.escalated_by_id == actor.pk:
-        return "Two-person rule: you escalated this case, so another senior reviewer must decide it."
+        return WorkflowError.FORBIDDEN, (
+            "Two-person rule: you escalated this case, so another senior reviewer must decide it."
+        )
+    if action == "lapse" and not request.information_requests.filter(
+        answered_at__isnull=True, due_date__lt=today()
+    ).exists():
+        return WorkflowError.NOT_ALLOWED_IN_STATE, "The answer is not overdue yet."
+    if action == "expire" and (request.valid_until is None or request.valid_until >= today()):
+        return WorkflowError.NOT_ALLOWED_IN_STATE, "The approval is still valid."
     return None
 
 
@@ -327,7 +337,7 @@ def _effects_submit(request, actor, payload, now):
 
 
 def _effects_screen(request, actor, payload, now):
-    assessment: Assessment = payload["assessment"]
+    assessment, _ = _store_assessment(request)
     policy = CURRENT_SCREENING_POLICY
     _apply_assessment(request, assessment)
     request.queue = policy.queues.get(request.purpose_category, "general")
@@ -467,7 +477,7 @@ def request_transition(*, request_id: int, action: str, actor, payload: dict | N
             )
         refusal = guard_refusal(request, actor, action)
         if refusal:
-            raise WorkflowError(WorkflowError.FORBIDDEN, refusal)
+            raise WorkflowError(*refusal)
         method = getattr(request, fsm_method_name(action))
         if not (can_proceed(method) and has_transition_perm(method, actor)):
             raise WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE, f"'{action}' is not possible now.")
@@ -569,16 +579,11 @@ def _apply_assessment(request: ImportRequest, assessment: Assessment) -> None:
 
 def request_screen(*, request_id: int) -> bool:
     """Score a submitted request and move it to review; True when it moved. Safe to run twice."""
-    with transaction.atomic():
-        request = ImportRequest.objects.select_related("company").get(pk=request_id)
-        if request.status != Status.SUBMITTED:
-            return False
-        assessment, _ = _store_assessment(request)
     try:
-        request_transition(request_id=request_id, action="screen", actor=None, payload={"assessment": assessment})
+        request_transition(request_id=request_id, action="screen", actor=None)
     except WorkflowError as exc:
         if exc.code == WorkflowError.NOT_ALLOWED_IN_STATE:
-            return False  # another run screened it first
+            return False  # already screened (or withdrawn) by the time this run got the lock
         raise
     return True
 
@@ -640,3 +645,15 @@ def system_transition_many(*, request_ids: list[int], action: str) -> int:
         except WorkflowError as exc:
             logger.info("%s skipped for request %s: %s", action, request_id, exc)
     return moved
+
+
+# Notifications -------------------------------------------------------------------------------------
+
+def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one of the user's unread notifications as read, or all of them; returns how many were marked."""
+    from approvals.models import Notification
+
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,109 @@
+"""Every (state, action, role) combination, generated from the transition table so it cannot drift."""
+from datetime import timedelta
+
+import pytest
+
+from approvals import services
+from approvals.errors import WorkflowError
+from approvals.models import CompanyMember, ImportRequest, InformationRequest, ReviewEvent
+from approvals.states import ACTIONS, TRANSITIONS, Role, Status, move_for
+from tests.factories import ApplicantFactory, draft_request
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("applicant", "viewer", "other_applicant", "reviewer", "senior", "auditor", "system")
+PAYLOADS = {
+    "request_information": {"question": "Which model will you train first?"},
+    "respond": {"answer": "A 13B legal-domain model."},
+    "approve": {"conditions": "Quarterly usage reports."},
+    "reject": {"reason_codes": ["insufficient_purpose"], "reason": "Purpose too vague."},
+    "escalate": {"recommendation": "approve", "rationale": "Matches the declared training run."},
+    "return": {"comment": "Please check the rolling totals."},
+    "revoke": {"reason": "End user changed."},
+}
+ROLE_HOLDERS = {
+    Role.APPLICANT: {"applicant"},
+    Role.REVIEWER: {"reviewer", "senior"},
+    Role.SENIOR_REVIEWER: {"senior"},
+    Role.SYSTEM: {"system"},
+}
+
+
+def _move(request, action, actor, **payload):
+    return services.request_transition(request_id=request.pk, action=action, actor=actor, payload=payload)
+
+
+def request_in_state(state, *, applicant, reviewer, senior):
+    """Walk a standard-tier request to ``state`` through the services only."""
+    request = draft_request(applicant)
+    steps = {
+        Status.DRAFT: [],
+        Status.SUBMITTED: [("submit", applicant)],
+        Status.UNDER_REVIEW: [("submit", applicant), ("screen", None)],
+        Status.INFORMATION_REQUESTED: [("submit", applicant), ("screen", None), ("request_information", reviewer)],
+        Status.SENIOR_REVIEW: [("submit", applicant), ("screen", None), ("escalate", reviewer)],
+        Status.APPROVED: [("submit", applicant), ("screen", None), ("approve", reviewer)],
+        Status.REJECTED: [("submit", applicant), ("screen", None), ("reject", reviewer)],
+        Status.WITHDRAWN: [("withdraw", applicant)],
+        Status.LAPSED: [("submit", applicant), ("screen", None), ("request_information", reviewer), ("lapse", None)],
+        Status.EXPIRED: [("submit", applicant), ("screen", None), ("approve", reviewer), ("expire", None)],
+        Status.REVOKED: [("submit", applicant), ("screen", None), ("approve", reviewer), ("revoke", senior)],
+    }[state]
+    for action, actor in steps:
+        _make_due(request, action)
+        request = _move(request, action, actor, **PAYLOADS.get(action, {}))
+    assert request.status == state
+    return request
+
+
+def _make_due(request, action):
+    """Lapse and expire need their clocks to have run out."""
+    past = services.today() - timedelta(days=1)
+    if action == "lapse":
+        InformationRequest.objects.filter(request=request).update(due_date=past)
+    if action == "expire":
+        ImportRequest.objects.filter(pk=request.pk).update(valid_until=past)
+
+
+@pytest.fixture
+def actors(applicant, other_applicant, reviewer, senior, auditor):
+    viewer = ApplicantFactory(membership__company=applicant.membership.company,
+                              membership__role=CompanyMember.CompanyRole.VIEWER)
+    return {"applicant": applicant, "viewer": viewer, "other_applicant": other_applicant, "reviewer": reviewer,
+            "senior": senior, "auditor": auditor, "system": None}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("state", Status.values)
+def test_every_state_action_role(state, action, role, actors):
+    request = request_in_state(state, applicant=actors["applicant"], reviewer=actors["reviewer"],
+                               senior=actors["senior"])
+    _make_due(request, action)
+    events_before = ReviewEvent.objects.filter(request=request).count()
+    move = move_for(action, state)
+    allowed = move is not None and role in ROLE_HOLDERS[move.role]
+
+    if allowed:
+        moved = _move(request, action, actors[role], **PAYLOADS.get(action, {}))
+        assert moved.status == move.target
+        assert moved.version == request.version + 1
+        event = ReviewEvent.objects.filter(request=request).order_by("-seq").first()
+        assert (event.action, event.from_status, event.to_status) == (action, state, move.target)
+        assert event.actor_id == (actors[role].pk if actors[role] else None)
+        assert event.seq == events_before + 1
+    else:
+        with pytest.raises(WorkflowError) as excinfo:
+            _move(request, action, actors[role], **PAYLOADS.get(action, {}))
+        expected = WorkflowError.NOT_ALLOWED_IN_STATE if move is None else WorkflowError.FORBIDDEN
+        assert excinfo.value.code == expected, excinfo.value.message
+        request_after = ImportRequest.objects.get(pk=request.pk)
+        assert (request_after.status, request_after.version) == (state, request.version)
+        assert ReviewEvent.objects.filter(request=request).count() == events_before
+
+
+def test_the_table_covers_every_action_in_design():
+    assert set(ACTIONS) == {"submit", "screen", "request_information", "respond", "approve", "reject", "escalate",
+                            "return", "withdraw", "lapse", "expire", "revoke"}
+    terminal = {Status.REJECTED, Status.WITHDRAWN, Status.LAPSED, Status.EXPIRED, Status.REVOKED}
+    assert not [move for move in TRANSITIONS if terminal & set(move.sources)]
