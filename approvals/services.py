@@ -4,7 +4,6 @@ import logging
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -64,8 +63,10 @@ def _enqueue(task_name: str, *args) -> None:
     """Send a task after commit; a broker that is down is logged, and the periodic sweep catches up."""
     from approvals import tasks
 
-    task = getattr(tasks, task_name)
-    transaction.on_commit(partial(task.delay, *args), robust=True)
+    def send() -> None:
+        getattr(tasks, task_name).delay(*args)
+
+    transaction.on_commit(send, robust=True)
 
 
 # Drafts -----------------------------------------------------------------------------------------

@@ -52,12 +52,13 @@ def test_postgresql_refuses_raw_updates_too(reviewed):
 
 
 def _tamper(sql, params):
+    """Alter rows behind the application's back, as a database superuser could (triggers bypassed)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE approvals_reviewevent DISABLE TRIGGER approvals_reviewevent_append_only")
+            cursor.execute("SET session_replication_role = replica")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE approvals_reviewevent ENABLE TRIGGER approvals_reviewevent_append_only")
+            cursor.execute("SET session_replication_role = origin")
 
 
 def test_verify_audit_names_the_first_altered_event(reviewed, capsys):
