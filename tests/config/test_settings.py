@@ -1,0 +1,50 @@
+"""Configuration: production passes Django's deploy checks; Celery is JSON-only with late acks."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from config.celery import app
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def run_manage(*args, **env):
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="x7#Qm2!vR9pL4sT8wY1zK6nB3cF5hJ0dG-aE_uI+oP=rW@s3Lk9Vb2Nc8Xz",
+        DJANGO_ALLOWED_HOSTS="chipgate.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DJANGO_SETTINGS_MODULE="config.settings.production",
+                        DJANGO_ALLOWED_HOSTS="chipgate.example.com")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_without_redis_url_local_settings_run_tasks_in_process():
+    environment = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "REDIS_URL": ""}
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)",
+                        **environment)
+    assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_celery_is_json_only_with_late_acks_and_time_limits():
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.task_time_limit and app.conf.task_soft_time_limit < app.conf.task_time_limit
+    assert hasattr(app.Task, "delay_on_commit")
