@@ -1,7 +1,18 @@
-"""Catalog upkeep in the admin: specs and framework status, with the computed metrics as columns."""
-from django.contrib import admin
+"""Catalog upkeep in the admin: specs and framework status, computed metrics, and re-scoring jobs after a change."""
+from dataclasses import fields as dataclass_fields
 
-from chips.models import ChipModel
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from chips import capability, tasks
+from chips.models import ChipModel, RescoreJob
+
+# A change to any of these alters the scores of requests ordering the chip.
+SCORING_FIELDS = frozenset(
+    {field.name for field in dataclass_fields(capability.ChipSpec)} | {"framework_status", "revenue_share_rate"}
+)
+RECENT_JOBS = 5
 
 
 @admin.register(ChipModel)
@@ -32,3 +43,56 @@ class ChipModelAdmin(admin.ModelAdmin):
     def pd_display(self, chip: ChipModel) -> str:
         density = chip.performance_density
         return "unknown" if density is None else f"{density:.2f}"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = sorted(SCORING_FIELDS & set(form.changed_data))
+        if change and changed:
+            job = tasks.rescore_job_enqueue(
+                triggered_by=request.user, chip=obj, reason=f"{obj.slug}: changed {', '.join(changed)}"
+            )
+            self.message_user(request, format_html(
+                'Open requests are being re-scored in the background: <a href="{}">{}</a>.',
+                reverse("admin:chips_rescorejob_change", args=[job.pk]), job,
+            ))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "rescore_jobs": RescoreJob.objects.filter(chip_id=object_id).select_related("triggered_by")[:RECENT_JOBS]
+            if str(object_id).isdigit() else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(RescoreJob)
+class RescoreJobAdmin(admin.ModelAdmin):
+    """Progress and result of re-scoring runs; written by the task only."""
+
+    list_display = (
+        "__str__", "created_at", "chip", "triggered_by", "status", "progress_display", "rescored", "tiers_changed",
+        "finished_at",
+    )
+    list_filter = ("status",)
+    list_select_related = ("chip", "triggered_by")
+    fields = (
+        "status", "progress_display", "rescored", "tiers_changed", "reason", "chip", "triggered_by", "created_at",
+        "started_at", "finished_at", "error",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="progress")
+    def progress_display(self, job: RescoreJob) -> str:
+        return f"{job.processed} of {job.total} ({job.percent}%)"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("chips.view_chipmodel")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,7 @@
 """The chip catalog: one row per accelerator model with its published specifications."""
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -101,3 +102,41 @@ class ChipModel(models.Model):
     @property
     def is_eligible(self) -> bool:
         return self.framework_status == FrameworkStatus.ELIGIBLE
+
+
+class RescoreJob(models.Model):
+    """One background re-scoring of every open request after a catalog change, with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    chip = models.ForeignKey(ChipModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="rescore_jobs")
+    reason = models.CharField(max_length=255)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    rescored = models.PositiveIntegerField(default=0)
+    tiers_changed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "re-scoring job"
+
+    def __str__(self) -> str:
+        return f"Re-scoring #{self.pk} ({self.get_status_display().lower()})"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == self.Status.DONE else 0
+        return round(100 * self.processed / self.total)
