@@ -1,0 +1,190 @@
+"""The request page: preview, stored assessment, timeline, documents, and answering a reviewer's question."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from approvals import services
+from approvals.models import Document, ImportRequest
+from approvals.validators import MAX_DOCUMENT_BYTES
+from approvals.views import TIER_HINTS
+from tests.factories import draft_request, line, request_in_review
+from tests.portal.helpers import PDF_BYTES
+
+pytestmark = pytest.mark.django_db
+
+
+def _asked(applicant, reviewer, question="Which data centre hall hosts the cluster?"):
+    order = request_in_review(applicant)
+    services.request_transition(
+        request_id=order.pk, action="request_information", actor=reviewer, payload={"question": question}
+    )
+    return ImportRequest.objects.get(pk=order.pk)
+
+
+def test_a_draft_shows_the_preview_computed_by_the_screening_code(applicant_client, applicant):
+    order = draft_request(applicant, purpose_category="model_training", training_parameters=70_000_000_000,
+                          training_tokens=2_000_000_000_000, training_days=60,
+                          lines=[line("nvidia-h200", 256), line("nvidia-h20", 64, "12000.00")])
+    expected = services.request_preview(request=order)
+    response = applicant_client.get(f"/requests/{order.public_id}/")
+    assert response.status_code == 200
+    figures = {figure["label"]: figure["value"] for figure in response.context["preview"]["figures"]}
+    metrics = expected.metrics
+    assert figures == {
+        "Total TPP": f"{metrics['total_tpp']:,.0f}",
+        "H100-equivalents": f"{metrics['h100_equivalents']:,.1f}",
+        "FLOP reachable in 90 days": f"{metrics['flop_in_90_days']:.2e}",
+        "Days to 1e25 FLOP": f"{metrics['days_to_1e25']:,.0f}",
+        "Ascend 910C equivalents (by TPP)": f"{metrics['ascend_910c_by_tpp']:,.0f}",
+        "Revenue share due": f"USD {float(metrics['revenue_share_due_usd']):,.2f}",
+        "Over-provisioning ratio": f"{metrics['over_provisioning_ratio']:.1f}x",
+        "Likely tier": f"{expected.tier} ({TIER_HINTS[expected.tier]})",
+    }
+    html = response.content.decode()
+    for value in figures.values():
+        assert value in html
+    for factor in expected.factors:
+        assert factor.sentence.replace("'", "&#x27;") in html
+
+
+def test_a_draft_without_lines_asks_for_one(applicant_client, applicant):
+    order = services.request_create(actor=applicant, data={"purpose_category": "research"}, lines=[])
+    response = applicant_client.get(f"/requests/{order.public_id}/")
+    assert response.context["preview"] is None
+    assert b"Add at least one line to see what the order adds up to." in response.content
+
+
+def test_a_screened_request_shows_its_stored_assessment(applicant_client, applicant):
+    order = request_in_review(applicant)
+    response = applicant_client.get(f"/requests/{order.public_id}/")
+    assert response.context["preview"] is None
+    assessment = order.current_assessment
+    assert response.context["assessment"] == assessment
+    html = response.content.decode()
+    assert f"Risk score {assessment.risk_score} of 100" in html
+    for factor in assessment.factors:
+        assert factor["sentence"].replace("'", "&#x27;") in html
+    assert assessment.policy_version in html
+
+
+def test_the_timeline_says_who_did_what_when(applicant_client, applicant, reviewer):
+    reviewer.first_name, reviewer.last_name = "Wen", "Li"
+    reviewer.save()
+    order = _asked(applicant, reviewer, question="Please send the floor plan.")
+    timeline = applicant_client.get(f"/requests/{order.public_id}/").context["timeline"]
+    assert [entry["what"] for entry in timeline] == ["Draft created", "Submitted", "Screened", "Information requested"]
+    assert timeline[0]["who"] == applicant.username
+    assert timeline[2]["who"] == "Chipgate"
+    assert timeline[3]["who"] == "Wen Li"
+    assert timeline[3]["role"] == "Reviewer"
+    assert timeline[3]["status"] == "Information requested"
+    assert timeline[3]["comment"] == "Please send the floor plan."
+
+
+def test_actions_shown_follow_the_state(applicant_client, applicant):
+    draft = draft_request(applicant)
+    html = applicant_client.get(f"/requests/{draft.public_id}/").content.decode()
+    assert f"/requests/{draft.public_id}/edit/" in html and f"/requests/{draft.public_id}/submit/" in html
+    assert 'name="document"' in html
+    in_review = request_in_review(applicant)
+    html = applicant_client.get(f"/requests/{in_review.public_id}/").content.decode()
+    assert "/edit/" not in html and "/submit/" not in html
+    assert f"/requests/{in_review.public_id}/withdraw/" in html
+    assert 'name="document"' not in html
+
+
+def test_a_document_uploads_to_a_draft_and_downloads_under_its_name(applicant_client, applicant):
+    order = draft_request(applicant)
+    response = applicant_client.post(
+        f"/requests/{order.public_id}/documents/", {"document": SimpleUploadedFile("Floor plan.pdf", PDF_BYTES)}
+    )
+    assert response.status_code == 302
+    document = Document.objects.get(request=order)
+    assert (document.original_name, document.content_type, document.size) == ("Floor plan.pdf", "application/pdf",
+                                                                            len(PDF_BYTES))
+    html = applicant_client.get(f"/requests/{order.public_id}/").content.decode()
+    url = f"/requests/{order.public_id}/documents/{document.pk}/"
+    assert f'href="{url}"' in html
+    download = applicant_client.get(url)
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == 'attachment; filename="Floor plan.pdf"'
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == PDF_BYTES
+
+
+@pytest.mark.parametrize(("upload", "message"), [
+    (None, "This field is required."),
+    (SimpleUploadedFile("notes.pdf", b"just text, not a PDF"), "'notes.pdf' is not a PDF, PNG or JPEG file"),
+    (SimpleUploadedFile("empty.pdf", b""), "The submitted file is empty."),
+    (SimpleUploadedFile("huge.pdf", PDF_BYTES + b"0" * MAX_DOCUMENT_BYTES), "the limit is 10 MB"),
+])
+def test_upload_errors_are_shown_at_the_field(applicant_client, applicant, upload, message):
+    order = draft_request(applicant)
+    response = applicant_client.post(f"/requests/{order.public_id}/documents/",
+                                     {"document": upload} if upload else {})
+    assert response.status_code == 400
+    assert any(message in text for text in response.context["document_form"].errors["document"])
+    assert message.replace("'", "&#x27;") in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_no_upload_once_submitted(applicant_client, applicant):
+    order = request_in_review(applicant)
+    response = applicant_client.post(
+        f"/requests/{order.public_id}/documents/", {"document": SimpleUploadedFile("late.pdf", PDF_BYTES)}
+    )
+    assert response.status_code == 400
+    assert "Documents can be added to a draft" in response.context["document_form"].errors["document"][0]
+    assert not Document.objects.exists()
+
+
+def test_the_open_question_can_be_answered(applicant_client, applicant, reviewer):
+    order = _asked(applicant, reviewer)
+    html = applicant_client.get(f"/requests/{order.public_id}/").content.decode()
+    assert "Which data centre hall hosts the cluster?" in html
+    assert f'action="/requests/{order.public_id}/answer/"' in html
+    response = applicant_client.post(f"/requests/{order.public_id}/answer/", {"answer": "Hall B, second floor."})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == "under_review"
+    question = order.information_requests.get()
+    assert (question.answer, question.answered_by) == ("Hall B, second floor.", applicant)
+
+
+def test_an_answer_can_carry_a_document(applicant_client, applicant, reviewer):
+    order = _asked(applicant, reviewer)
+    applicant_client.post(f"/requests/{order.public_id}/answer/", {
+        "answer": "See the plan.", "document": SimpleUploadedFile("plan.pdf", PDF_BYTES)})
+    document = Document.objects.get(request=order)
+    assert document.information_request == order.information_requests.get()
+    order.refresh_from_db()
+    assert order.status == "under_review"
+
+
+def test_an_empty_answer_is_refused_at_the_field(applicant_client, applicant, reviewer):
+    order = _asked(applicant, reviewer)
+    response = applicant_client.post(f"/requests/{order.public_id}/answer/", {"answer": "   "})
+    assert response.status_code == 400
+    assert response.context["answer_form"].errors["answer"] == ["The answer is required."]
+    order.refresh_from_db()
+    assert order.status == "information_requested"
+
+
+def test_a_bad_document_with_an_answer_keeps_the_question_open(applicant_client, applicant, reviewer):
+    order = _asked(applicant, reviewer)
+    response = applicant_client.post(f"/requests/{order.public_id}/answer/", {
+        "answer": "See the plan.", "document": SimpleUploadedFile("plan.pdf", b"not a pdf")})
+    assert response.status_code == 400
+    assert "is not a PDF, PNG or JPEG" in response.context["answer_form"].errors["document"][0]
+    order.refresh_from_db()
+    assert order.status == "information_requested"
+    assert not Document.objects.exists()
+
+
+def test_answering_without_an_open_question_changes_nothing(applicant_client, applicant):
+    order = request_in_review(applicant)
+    response = applicant_client.post(f"/requests/{order.public_id}/answer/", {"answer": "Unasked."})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == "under_review"
+    assert not order.information_requests.exists()
