@@ -338,3 +338,20 @@ class ReviewEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Review events are append-only: they cannot be deleted.")
+
+
+class ApiIdempotencyKey(models.Model):
+    """An API create made with an Idempotency-Key: the same body replays its response, another body is refused."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    body_sha256 = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.key}"

@@ -85,3 +85,17 @@ def rolling_totals(*, company_id: int, exclude_request_id: int | None = None) ->
 
 def unread_notifications(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).select_related("request")
+
+
+STATUS_FIELDS = (
+    "id", "public_id", "reference", "company", "status", "version", "updated_at", "tier", "risk_score", "escalated_by",
+)
+
+
+def request_status_get(*, user, public_id) -> ImportRequest:
+    """Only what status polling shows and ``available_actions`` reads, in one query; 404 like ``request_get``."""
+    queryset = request_queryset_for(user).select_related(None).only(*STATUS_FIELDS)
+    try:
+        return queryset.get(public_id=public_id)
+    except (ImportRequest.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such request.") from exc

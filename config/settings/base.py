@@ -1,5 +1,5 @@
 """Settings shared by every environment, read from the environment with django-environ."""
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -15,7 +15,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with Chipgate's site: only staff in the review and catalog groups may enter.
+    "approvals.admin_apps.ChipgateAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -135,6 +136,39 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# REST API ------------------------------------------------------------------------------------------
+# Pollers are throttled per token; anonymous calls (only the token endpoint) per address.
+REST_FRAMEWORK.update({
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "approvals.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "approvals.api.throttling.TokenRateThrottle",
+        "approvals.api.throttling.AddressRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("CHIPGATE_API_THROTTLE_RATE", default="120/min"),
+        "anon": env("CHIPGATE_API_ANON_THROTTLE_RATE", default="30/min"),
+    },
+    "EXCEPTION_HANDLER": "approvals.api.errors.api_exception_handler",
+})
+CHIPGATE_API_PAGE_SIZE = env.int("CHIPGATE_API_PAGE_SIZE", default=50)
+# How long an API token's user and roles are reused without asking the database (0 = every call):
+# a revoked token, deactivated user or changed role shows within this moment. Per process unless
+# CACHES is shared.
+CHIPGATE_API_AUTH_CACHE_SECONDS = env.int("CHIPGATE_API_AUTH_CACHE_SECONDS", default=5)
+SPECTACULAR_SETTINGS.update({
+    "DESCRIPTION": (
+        "Import-approval requests for AI accelerators. Authenticate with `Authorization: Token <token>` "
+        "(POST /api/v1/auth/token/). Every error body carries `code` and `detail`."
+    ),
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "approvals.states.Status"},
+})
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -148,9 +182,25 @@ CELERY_BEAT_SCHEDULE = {
     "lapse-overdue-information": {"task": "approvals.tasks.lapse_overdue_information", "schedule": 3600.0},
     "expire-approvals": {"task": "approvals.tasks.expire_approvals", "schedule": 3600.0},
     "sla-reminders": {"task": "approvals.tasks.send_sla_reminders", "schedule": 3600.0},
+    "rescore-sweep-queued": {"task": "chips.tasks.rescore_sweep_queued", "schedule": 300.0},
 }
 
 # Chipgate's own settings.
 CHIPGATE_BASE_URL = env("CHIPGATE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Public holidays skipped by SLA clocks, as ISO dates (CHIPGATE_HOLIDAYS=2026-10-01,2026-10-02,...).
 CHIPGATE_HOLIDAYS = [date.fromisoformat(day) for day in env.list("CHIPGATE_HOLIDAYS", default=[])]
+
+# Portal and sign-in ---------------------------------------------------------------------------------
+# The portal's sign-in pages live in the "portal" URL namespace.
+LOGIN_URL = "portal:login"
+LOGOUT_REDIRECT_URL = "portal:login"
+# django-axes: repeated failed sign-ins for one username from one address lock that pair out for a while;
+# keyed on the pair so one mistyping colleague behind an office NAT does not lock out everyone else.
+INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"

@@ -1,0 +1,144 @@
+"""POST /api/v1/requests/{id}/transitions/: success, 409 in the wrong state, 403 for the wrong actor, 400 payloads."""
+import pytest
+
+from approvals import services
+from approvals.models import ImportRequest, ReviewEvent
+from tests.api.conftest import url
+from tests.factories import draft_request
+
+
+def move(client, request, action, **payload):
+    return client.post(url(request.public_id, "transitions/"), {"action": action, **payload}, format="json")
+
+
+def test_submit_answers_the_new_status_and_version(api_for, applicant, draft):
+    response = move(api_for(applicant), draft, "submit")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "submitted"
+    assert body["version"] == draft.version + 1
+    assert body["available_actions"] == ["withdraw"]
+    assert response["ETag"] == f'W/"{draft.public_id}-{draft.version + 1}"'
+
+
+def test_an_incomplete_draft_answers_400_naming_the_fields(api_for, applicant):
+    incomplete = draft_request(applicant, end_user="", attest_no_reexport=False)
+    response = move(api_for(applicant), incomplete, "submit")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert set(body) >= {"end_user", "attest_no_reexport"}
+    incomplete.refresh_from_db()
+    assert incomplete.status == "draft"
+
+
+def test_a_move_the_state_does_not_allow_answers_409(api_for, reviewer, draft):
+    response = move(api_for(reviewer), draft, "approve")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "not_allowed_in_state"
+    assert "draft" in body["detail"]
+
+
+@pytest.mark.parametrize(("action", "payload"), [
+    ("approve", {}),
+    ("reject", {"reason_codes": ["other"], "reason": "No."}),
+    ("escalate", {"recommendation": "approve", "rationale": "Fine."}),
+    ("request_information", {"question": "Why?"}),
+])
+def test_an_applicant_gets_403_on_reviewer_actions(api_for, applicant, in_review, action, payload):
+    response = move(api_for(applicant), in_review, action, **payload)
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    in_review.refresh_from_db()
+    assert in_review.status == "under_review"
+
+
+@pytest.mark.parametrize("role", ["reviewer", "senior", "auditor"])
+def test_only_the_applicant_submits(request, api_for, draft, role):
+    response = move(api_for(request.getfixturevalue(role)), draft, "submit")
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "withdraw"])
+def test_an_auditor_changes_nothing(api_for, auditor, in_review, action):
+    response = move(api_for(auditor), in_review, action, reason_codes=["other"], reason="x")
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("action", "payload", "field"), [
+    ("reject", {"reason": "Too big."}, "reason_codes"),
+    ("reject", {"reason_codes": ["nonsense"], "reason": "Too big."}, "reason_codes"),
+    ("reject", {"reason_codes": ["other"]}, "reason"),
+    ("escalate", {"recommendation": "maybe", "rationale": "x"}, "recommendation"),
+    ("escalate", {"recommendation": "approve"}, "rationale"),
+    ("request_information", {}, "question"),
+    ("request_information", {"question": "Why?", "due_date": "tomorrow-ish"}, "due_date"),
+    ("request_information", {"question": "Why?", "due_date": "2020-01-01"}, "due_date"),
+])
+def test_a_bad_payload_answers_400_naming_the_field(api_for, reviewer, in_review, action, payload, field):
+    response = move(api_for(reviewer), in_review, action, **payload)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert field in response.json()
+    assert ReviewEvent.objects.filter(request=in_review, action=action).count() == 0
+
+
+@pytest.mark.parametrize("action", ["fly", "screen", "lapse", "expire", ""])
+def test_unknown_and_system_actions_answer_400(api_for, applicant, draft, action):
+    response = move(api_for(applicant), draft, action)
+    assert response.status_code == 400
+    assert "action" in response.json()
+
+
+def test_a_missing_action_answers_400(api_for, applicant, draft):
+    response = api_for(applicant).post(url(draft.public_id, "transitions/"), {}, format="json")
+    assert response.status_code == 400
+    assert "action" in response.json()
+
+
+def test_a_reviewer_rejects_with_reason_codes(api_for, reviewer, in_review):
+    response = move(api_for(reviewer), in_review, "reject", reason_codes=["over_provisioned"], reason="Too many.")
+    assert response.status_code == 200
+    assert response.json()["status"] == "rejected"
+    assert response.json()["available_actions"] == []
+
+
+def test_a_reviewer_approves_a_standard_tier_case(api_for, reviewer, in_review):
+    response = move(api_for(reviewer), in_review, "approve", conditions="Report utilisation quarterly.")
+    assert response.status_code == 200
+    assert ImportRequest.objects.get(pk=in_review.pk).conditions == "Report utilisation quarterly."
+
+
+def test_a_reviewer_cannot_approve_a_senior_tier_case(api_for, reviewer, senior_tier_in_review):
+    response = move(api_for(reviewer), senior_tier_in_review, "approve")
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+
+
+def test_a_senior_returns_and_revokes(api_for, reviewer, senior, senior2, senior_tier_in_review):
+    services.request_transition(request_id=senior_tier_in_review.pk, action="escalate", actor=reviewer,
+                                payload={"recommendation": "approve", "rationale": "Plausible."})
+    returned = move(api_for(senior), senior_tier_in_review, "return", comment="Check the site.")
+    assert returned.json()["status"] == "under_review"
+    services.request_transition(request_id=senior_tier_in_review.pk, action="escalate", actor=reviewer,
+                                payload={"recommendation": "approve", "rationale": "Site checked."})
+    assert move(api_for(senior), senior_tier_in_review, "approve").json()["status"] == "approved"
+    assert move(api_for(reviewer), senior_tier_in_review, "revoke", reason="x").status_code == 403
+    revoked = move(api_for(senior2), senior_tier_in_review, "revoke", reason="End user changed.")
+    assert revoked.status_code == 200
+    assert revoked.json()["status"] == "revoked"
+
+
+def test_the_applicant_withdraws(api_for, applicant, in_review):
+    response = move(api_for(applicant), in_review, "withdraw", comment="Order cancelled.")
+    assert response.status_code == 200
+    assert response.json()["status"] == "withdrawn"
+    assert move(api_for(applicant), in_review, "withdraw").status_code == 409
+
+
+def test_malformed_json_answers_400(api_for, applicant, draft):
+    response = api_for(applicant).post(url(draft.public_id, "transitions/"), "{action", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
