@@ -23,7 +23,7 @@ $(VENV)/.test-deps: requirements.txt requirements-test.txt | $(VENV)/bin/python
 	touch $@ $(VENV)/.run-deps
 
 run: $(VENV)/.run-deps
-	if [ -z "$${REDIS_URL:-}" ] && $(PY) -c "import redis,sys; redis.Redis.from_url('$(LOCAL_REDIS)', socket_connect_timeout=1).ping()" 2>/dev/null; then
+	@if [ -z "$${REDIS_URL:-}" ] && $(PY) -c "import redis,sys; redis.Redis.from_url('$(LOCAL_REDIS)', socket_connect_timeout=1).ping()" 2>/dev/null; then
 		export REDIS_URL=$(LOCAL_REDIS)
 	fi
 	echo "Database: $${DATABASE_URL:-SQLite (db.sqlite3); set DATABASE_URL for PostgreSQL}"
@@ -46,13 +46,19 @@ lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check .
 
 test: $(VENV)/.test-deps
+	@echo "== ruff"
 	$(VENV)/bin/ruff check .
+	echo "== makemigrations --check"
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	if [ -z "$${DATABASE_URL:-}" ] || [ -z "$${REDIS_URL:-}" ]; then
 		echo "NOTE: DATABASE_URL and/or REDIS_URL unset: the integration tests (real PostgreSQL, Redis, Celery worker) are SKIPPED."
 	else
 		echo "Integration tests run against $$DATABASE_URL and $$REDIS_URL."
 	fi
+	if [ ! -x /usr/bin/chromium ]; then
+		echo "NOTE: no /usr/bin/chromium (apt-get install chromium): the browser tests are SKIPPED."
+	fi
+	echo "== pytest"
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:

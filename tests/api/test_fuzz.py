@@ -1,7 +1,9 @@
 """Schemathesis fuzzes every operation of our own OpenAPI schema in-process: no 5xx, and every answer conforms."""
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.generation.modes import GenerationMode
@@ -12,6 +14,17 @@ from tests.factories import draft_request
 # Loaded from the app itself at collection (the schema view needs no database). The lazy
 # ``schemathesis.pytest.from_fixture`` loader does not work with pytest 9 (it sets ``node._nodeid``).
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calling the WSGI app directly would close the test's database connection after each request
+    (Django's test client unhooks this handler the same way)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
