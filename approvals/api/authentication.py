@@ -1,18 +1,22 @@
 """Token authentication for API consumers: token, user, membership and group names in one query, briefly cached."""
-import hashlib
+import threading
+import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+_principals: dict[str, tuple[float, tuple]] = {}
+_principals_lock = threading.Lock()
+MAX_CACHED_TOKENS = 10_000
 
-def _cache_key(key: str) -> str:
-    # A digest, so a shared cache never holds usable tokens in its key names.
-    return "chipgate:api-auth:" + hashlib.sha256(key.encode()).hexdigest()
+
+def clear_token_cache() -> None:
+    with _principals_lock:
+        _principals.clear()
 
 
 class ApiTokenAuthentication(TokenAuthentication):
@@ -23,17 +27,32 @@ class ApiTokenAuthentication(TokenAuthentication):
     few) rather than tested with EXISTS subqueries, which cost several times more to compile. The names
     fill the per-user cache ``roles.group_names`` reads, so every role check sees the same answer.
 
-    The result is then kept for CHIPGATE_API_AUTH_CACHE_SECONDS (0 = off), so a poller's calls mostly
-    skip the database: a revoked token, a deactivated user or a changed role shows within that moment.
+    The result is then kept in this process for CHIPGATE_API_AUTH_CACHE_SECONDS (0 = off), so a
+    poller's calls mostly skip the database: a revoked token, a deactivated user or a changed role shows
+    within that moment. In-process, not in the shared cache: no unpickling of a user on every call.
     """
+
+    @staticmethod
+    def cached_principal(key: str):
+        """(user, token) if this process checked the token within the last moment, else None."""
+        if not settings.CHIPGATE_API_AUTH_CACHE_SECONDS:
+            return None
+        cached = _principals.get(key)
+        return cached[1] if cached is not None and cached[0] > time.monotonic() else None
 
     def authenticate_credentials(self, key):
         ttl = settings.CHIPGATE_API_AUTH_CACHE_SECONDS
-        principal = cache.get(_cache_key(key)) if ttl else None
-        if principal is None:
-            principal = self._load(key)
-            if ttl:
-                cache.set(_cache_key(key), principal, ttl)
+        if not ttl:
+            return self._load(key)
+        principal = self.cached_principal(key)
+        if principal is not None:
+            return principal
+        now = time.monotonic()
+        principal = self._load(key)
+        with _principals_lock:
+            if len(_principals) >= MAX_CACHED_TOKENS:
+                _principals.clear()
+            _principals[key] = (now + ttl, principal)
         return principal
 
     def _load(self, key):

@@ -1,5 +1,8 @@
 """REST API v1 views: each operation translates HTTP into one selector or service call and back."""
+from types import SimpleNamespace
+
 from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -7,13 +10,16 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals import services
 from approvals.api import serializers as s
+from approvals.api.authentication import ApiTokenAuthentication
 from approvals.api.idempotency import MAX_KEY_LENGTH, IdempotencyKeyReused, idempotent_call
 from approvals.api.throttling import AddressRateThrottle
 from approvals.selectors import request_get, request_list, request_status_get, request_timeline
@@ -199,7 +205,59 @@ class RequestDetailApi(APIView):
         return Response(_detail_body(request, public_id))
 
 
+class JsonOnlyNegotiation(BaseContentNegotiation):
+    """The status answer is always JSON; skipping Accept parsing keeps the polling path lean."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+
+def _status_answer(target, user, if_none_match: str | None) -> tuple[int, dict | None, dict]:
+    """(status code, body or None, headers) of a status poll, shared by both paths below."""
+    etag = status_etag(target)
+    # The body depends on who asks (available_actions), so shared caches must not reuse it.
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
+    if etag_matches(if_none_match, etag):
+        return status.HTTP_304_NOT_MODIFIED, None, headers
+    return status.HTTP_200_OK, s.status_representation(target, user=user), headers
+
+
 class RequestStatusApi(APIView):
+    content_negotiation_class = JsonOnlyNegotiation
+
+    def dispatch(self, request, *args, **kwargs):
+        """A poll with a token this process checked a moment ago takes a short path: the same throttles,
+        query and answer, without DRF's request wrapping. Anything else (first calls, session callers,
+        bad tokens, throttled calls, 404s, other methods) goes through the full DRF pipeline."""
+        if request.method == "GET":
+            answer = self._token_poll(request, kwargs["public_id"])
+            if answer is not None:
+                return answer
+        return super().dispatch(request, *args, **kwargs)
+
+    def _token_poll(self, request, public_id) -> HttpResponse | None:
+        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "token" or not key or " " in key:
+            return None
+        principal = ApiTokenAuthentication.cached_principal(key)
+        if principal is None:
+            return None
+        user, token = principal
+        caller = SimpleNamespace(user=user, auth=token, META=request.META)
+        if not all(throttle.allow_request(caller, self) for throttle in self.get_throttles()):
+            return None
+        try:
+            target = request_status_get(user=user, public_id=public_id)
+        except Http404:
+            return None
+        _, body, headers = _status_answer(target, user, request.headers.get("If-None-Match"))
+        if body is None:
+            return HttpResponseNotModified(headers=headers)
+        return HttpResponse(JSONRenderer().render(body), content_type="application/json", headers=headers)
+
     @extend_schema(
         operation_id="requests_status_retrieve", tags=["requests"], parameters=[IF_NONE_MATCH, ETAG],
         responses={
@@ -211,12 +269,8 @@ class RequestStatusApi(APIView):
     def get(self, request, public_id):
         """Cheap polling: two queries at most, and 304 while nothing changed."""
         target = request_status_get(user=request.user, public_id=public_id)
-        etag = status_etag(target)
-        # The body depends on who asks (available_actions), so shared caches must not reuse it.
-        headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
-        if etag_matches(request.headers.get("If-None-Match"), etag):
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-        return Response(s.RequestStatusSerializer(target, context=_context(request)).data, headers=headers)
+        code, body, headers = _status_answer(target, request.user, request.headers.get("If-None-Match"))
+        return Response(body, status=code, headers=headers)
 
 
 class RequestTransitionApi(APIView):

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from approvals.api.authentication import clear_token_cache
 from tests.factories import draft_request, line, request_in_review
 
 
@@ -14,12 +15,14 @@ def _fresh_budget(settings):
     The token cache is off so every other test sees the database path; test_token_cache turns it on.
     """
     cache.clear()
+    clear_token_cache()
     settings.CHIPGATE_API_AUTH_CACHE_SECONDS = 0
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "100000/min", "anon": "100000/min"},
     }
     yield
     cache.clear()
+    clear_token_cache()
 
 
 @pytest.fixture

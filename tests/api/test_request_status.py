@@ -111,3 +111,12 @@ def test_role_checks_agree_with_the_token_query(api_for, senior, senior_tier_in_
     assert body["tier"] == "senior"
     assert "approve" not in body["available_actions"]
     assert "escalate" in body["available_actions"]
+
+
+def test_the_fast_status_body_matches_the_documented_serializer(api_for, reviewer, in_review):
+    from approvals.api.serializers import RequestStatusSerializer
+    from approvals.selectors import request_get
+
+    body = api_for(reviewer).get(url(in_review.public_id, "status/")).json()
+    full = request_get(user=reviewer, public_id=in_review.public_id)
+    assert body == RequestStatusSerializer(full, context={"user": reviewer}).data

@@ -1,8 +1,8 @@
 """The token cache: a warm status poll costs one query, roles survive the cache, revocation shows after the TTL."""
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
+from approvals.api.authentication import clear_token_cache
 from tests.api.conftest import url
 
 
@@ -46,5 +46,33 @@ def test_a_revoked_token_is_refused_once_its_moment_has_passed(token_cache_on, a
     assert client.get(url(draft.public_id, "status/")).status_code == 200
     Token.objects.filter(user=applicant).delete()
     assert client.get(url(draft.public_id, "status/")).status_code == 200  # within the cache's few seconds
-    cache.clear()  # as if they had passed
+    clear_token_cache()  # as if they had passed
     assert client.get(url(draft.public_id, "status/")).status_code == 401
+
+
+def test_a_warm_poll_answers_exactly_as_the_full_pipeline(token_cache_on, api_for, reviewer, in_review):
+    client = api_for(reviewer)
+    cold = client.get(url(in_review.public_id, "status/"))
+    warm = client.get(url(in_review.public_id, "status/"))
+    assert warm.content == cold.content
+    for header in ("ETag", "Cache-Control", "Content-Type"):
+        assert warm[header] == cold[header]
+    unchanged = client.get(url(in_review.public_id, "status/"), HTTP_IF_NONE_MATCH=cold["ETag"])
+    assert (unchanged.status_code, unchanged.content, unchanged["ETag"]) == (304, b"", cold["ETag"])
+
+
+def test_warm_polls_are_still_throttled(token_cache_on, settings, api_for, applicant, draft):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "3/min", "anon": "3/min"}}
+    client = api_for(applicant)
+    assert [client.get(url(draft.public_id, "status/")).status_code for _ in range(3)] == [200, 200, 200]
+    throttled = client.get(url(draft.public_id, "status/"))
+    assert throttled.status_code == 429
+    assert throttled.json()["code"] == "throttled" and int(throttled["Retry-After"]) > 0
+
+
+def test_a_warm_token_still_gets_404_for_another_companys_request(token_cache_on, api_for, other_applicant, draft):
+    stranger = api_for(other_applicant)
+    stranger.get("/api/v1/requests/")
+    response = stranger.get(url(draft.public_id, "status/"))
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
