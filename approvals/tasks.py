@@ -1,7 +1,9 @@
 """Celery tasks: thin wrappers that take ids and call services; all are safe to run twice."""
+from datetime import timedelta
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -51,3 +53,10 @@ def expire_approvals() -> int:
 @shared_task(acks_late=True)
 def send_sla_reminders() -> int:
     return notifications.sla_reminders_send(today=timezone.localdate())
+
+
+@shared_task(acks_late=True)
+def purge_idempotency_keys() -> int:
+    from approvals.api.idempotency import idempotency_keys_purge
+
+    return idempotency_keys_purge(older_than=timedelta(days=settings.CHIPGATE_IDEMPOTENCY_KEY_DAYS))

@@ -3,9 +3,11 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from approvals.models import ApiIdempotencyKey
 
@@ -60,3 +62,9 @@ def idempotent_call(*, user, key: str, body, run: Callable[[], tuple[int, dict]]
             raise
         return _replay(record, digest)
     return StoredResponse(status=status, body=response_body, replayed=False)
+
+
+def idempotency_keys_purge(*, older_than: timedelta) -> int:
+    """Forget keys past their retention: a retry that late is a new order."""
+    deleted, _ = ApiIdempotencyKey.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted

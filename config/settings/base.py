@@ -155,6 +155,8 @@ REST_FRAMEWORK.update({
     },
     "EXCEPTION_HANDLER": "approvals.api.errors.api_exception_handler",
 })
+# How long an Idempotency-Key is remembered; a retry later than that creates a new order.
+CHIPGATE_IDEMPOTENCY_KEY_DAYS = env.int("CHIPGATE_IDEMPOTENCY_KEY_DAYS", default=7)
 CHIPGATE_API_PAGE_SIZE = env.int("CHIPGATE_API_PAGE_SIZE", default=50)
 # How long an API token's user and roles are reused without asking the database (0 = every call):
 # a revoked token, deactivated user or changed role shows within this moment. Per process unless
@@ -183,6 +185,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-approvals": {"task": "approvals.tasks.expire_approvals", "schedule": 3600.0},
     "sla-reminders": {"task": "approvals.tasks.send_sla_reminders", "schedule": 3600.0},
     "rescore-sweep-queued": {"task": "chips.tasks.rescore_sweep_queued", "schedule": 300.0},
+    "purge-idempotency-keys": {"task": "approvals.tasks.purge_idempotency_keys", "schedule": 86400.0},
 }
 
 # Chipgate's own settings.

@@ -167,3 +167,20 @@ def test_a_bad_key_answers_400(api_for, applicant, key):
     response = api_for(applicant).post(LIST, body(), format="json", HTTP_IDEMPOTENCY_KEY=key)
     assert response.status_code == 400
     assert "Idempotency-Key" in response.json()
+
+
+def test_idempotency_keys_are_forgotten_after_their_retention(api_for, applicant, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from approvals import tasks
+
+    client = api_for(applicant)
+    assert client.post(LIST, body(), format="json", HTTP_IDEMPOTENCY_KEY="old").status_code == 201
+    assert client.post(LIST, body(), format="json", HTTP_IDEMPOTENCY_KEY="new").status_code == 201
+    ApiIdempotencyKey.objects.filter(key="old").update(
+        created_at=timezone.now() - timedelta(days=settings.CHIPGATE_IDEMPOTENCY_KEY_DAYS, minutes=1)
+    )
+    assert tasks.purge_idempotency_keys() == 1
+    assert list(ApiIdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
