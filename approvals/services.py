@@ -497,6 +497,28 @@ def request_transition(*, request_id: int, action: str, actor, payload: dict | N
     return request
 
 
+def request_respond(*, request_id: int, actor, answer: str, uploaded_file=None) -> ImportRequest:
+    """Answer the open question, optionally with a document: both stand or fall together, and a refused
+    answer leaves no stored file behind."""
+    document = None
+    try:
+        with transaction.atomic():
+            if uploaded_file is not None:
+                question = InformationRequest.objects.filter(
+                    request_id=request_id, answered_at__isnull=True
+                ).order_by("-asked_at").first()
+                if question is None:
+                    raise WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE, "There is no open question to answer.")
+                document = document_attach(request_id=request_id, actor=actor, uploaded_file=uploaded_file,
+                                           information_request_id=question.pk)
+            return request_transition(request_id=request_id, action="respond", actor=actor,
+                                      payload={"answer": answer})
+    except Exception:
+        if document is not None:
+            document.file.delete(save=False)
+        raise
+
+
 # Case events: claiming and assigning change no state, but are locked and audited the same way --------
 
 @transaction.atomic

@@ -412,17 +412,10 @@ def request_respond(request, public_id):
         return redirect("portal:request_detail", public_id=order.public_id)
     if form.is_valid():
         try:
-            # The answer and its document stand or fall together.
-            with transaction.atomic():
-                if form.cleaned_data["document"]:
-                    services.document_attach(
-                        request_id=order.pk, actor=request.user, uploaded_file=form.cleaned_data["document"],
-                        information_request_id=question.pk,
-                    )
-                services.request_transition(
-                    request_id=order.pk, action="respond", actor=request.user,
-                    payload={"answer": form.cleaned_data["answer"]},
-                )
+            services.request_respond(
+                request_id=order.pk, actor=request.user, answer=form.cleaned_data["answer"],
+                uploaded_file=form.cleaned_data["document"] or None,
+            )
         except WorkflowError as error:
             for key, field in (("answer", "answer"), ("file", "document")):
                 for text in error.field_errors.get(key, []):

@@ -138,3 +138,24 @@ def test_documents_cannot_be_added_after_submit_or_by_another_company(applicant,
                                  uploaded_file=SimpleUploadedFile("a.pdf", PDF))
     assert excinfo.value.code == "not_allowed_in_state"
     assert not Document.objects.exists()
+
+
+def test_a_refused_answer_keeps_neither_its_document_nor_its_file(applicant, reviewer, settings):
+    from pathlib import Path
+
+    from tests.factories import request_in_review
+
+    request = request_in_review(applicant)
+    services.request_transition(request_id=request.pk, action="request_information", actor=reviewer,
+                                payload={"question": "Send the access policy."})
+    stored_before = set(Path(settings.MEDIA_ROOT).rglob("*"))
+    with pytest.raises(WorkflowError) as excinfo:
+        services.request_respond(request_id=request.pk, actor=applicant, answer="  ",
+                                 uploaded_file=SimpleUploadedFile("policy.pdf", PDF))
+    assert "answer" in excinfo.value.field_errors
+    assert not Document.objects.exists()
+    assert set(Path(settings.MEDIA_ROOT).rglob("*")) - stored_before <= {Path(settings.MEDIA_ROOT) / "documents"}
+    answered = services.request_respond(request_id=request.pk, actor=applicant, answer="Attached.",
+                                        uploaded_file=SimpleUploadedFile("policy.pdf", PDF))
+    assert answered.status == "under_review"
+    assert Document.objects.get().information_request.answer == "Attached."
