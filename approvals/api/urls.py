@@ -13,12 +13,13 @@ def api_not_found(request, *args, **kwargs):
 
 
 urlpatterns = [
+    # First: status polling is by far the most frequent call, and URL resolution tries routes in order.
+    path("requests/<uuid:public_id>/status/", views.RequestStatusApi.as_view(), name="api-request-status"),
     path("auth/token/", views.TokenCreateApi.as_view(), name="api-token"),
     path("chips/", ChipListApi.as_view(), name="api-chip-list"),
     path("chips/<slug:slug>/", ChipDetailApi.as_view(), name="api-chip-detail"),
     path("requests/", views.RequestListCreateApi.as_view(), name="api-request-list"),
     path("requests/<uuid:public_id>/", views.RequestDetailApi.as_view(), name="api-request-detail"),
-    path("requests/<uuid:public_id>/status/", views.RequestStatusApi.as_view(), name="api-request-status"),
     path(
         "requests/<uuid:public_id>/transitions/", views.RequestTransitionApi.as_view(), name="api-request-transitions"
     ),
