@@ -7,9 +7,10 @@ from django.core.validators import MaxValueValidator, MinLengthValidator, MinVal
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from approvals.states import TRANSITIONS, Role, Status, Tier, fsm_method_name
+from approvals.states import TERMINAL, TRANSITIONS, Role, Status, Tier, fsm_method_name
 from approvals.validators import validate_uscc
 from chips.models import ChipModel
+from chips.policy import CURRENT_CAPABILITY_POLICY
 
 MIN_PURPOSE_LENGTH = 200
 MAX_LINE_QUANTITY = 1_000_000
@@ -174,14 +175,10 @@ class ImportRequest(FSMModelMixin, models.Model):
 
     @property
     def h100_equivalents(self) -> float:
-        from chips.policy import CURRENT_CAPABILITY_POLICY
-
         return self.total_tpp / CURRENT_CAPABILITY_POLICY.h100_tpp
 
     @property
     def is_terminal(self) -> bool:
-        from approvals.states import TERMINAL
-
         return self.status in TERMINAL
 
 

@@ -1,5 +1,6 @@
 """Notifications: who hears of what, stored once per dedupe key, and emailed at most once each."""
 import logging
+import math
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,9 +27,12 @@ def _company_members(request: ImportRequest) -> list:
     return list(get_user_model().objects.filter(membership__company_id=request.company_id, is_active=True))
 
 
-def _reviewers_of(request: ImportRequest) -> list:
+def _reviewers_of(request: ImportRequest, all_reviewers: list | None = None) -> list:
+    """The case's assignee, else every reviewer (pass them in when looping over many cases)."""
     if request.assignee_id and request.assignee.is_active:
         return [request.assignee]
+    if all_reviewers is not None:
+        return all_reviewers
     return _users_in_groups(roles.REVIEWER_GROUP, roles.SENIOR_REVIEWER_GROUP)
 
 
@@ -119,13 +123,18 @@ def notification_send_email(*, notification_id: int) -> bool:
 def sla_reminders_send(*, today) -> int:
     """Remind reviewers of cases past 80% of their SLA, and of overdue ones, once per due date."""
     from approvals.policy import CURRENT_SCREENING_POLICY
-    from approvals.services import holidays
+    from approvals.services import add_working_days, holidays
 
     policy = CURRENT_SCREENING_POLICY
     sent = 0
+    # Only cases within the reminder window of the longest SLA can need a reminder today.
+    window = math.ceil(max(policy.standard_sla_working_days, policy.senior_sla_working_days)
+                       * (1 - policy.reminder_fraction))
     requests = ImportRequest.objects.filter(
-        status__in=(Status.UNDER_REVIEW, Status.SENIOR_REVIEW), sla_due__isnull=False
+        status__in=(Status.UNDER_REVIEW, Status.SENIOR_REVIEW),
+        sla_due__lte=add_working_days(today, window, holidays()),
     ).select_related("assignee", "company")
+    all_reviewers = _users_in_groups(roles.REVIEWER_GROUP, roles.SENIOR_REVIEWER_GROUP)
     for request in requests:
         left = working_days_between(today, request.sla_due, holidays())
         total = request.sla_working_days or policy.standard_sla_working_days
@@ -136,7 +145,8 @@ def sla_reminders_send(*, today) -> int:
         else:
             continue
         key = f"{kind}:{request.pk}:{request.sla_due.isoformat()}"
-        _store(_reviewers_of(request), request=request, kind=kind, subject=subject, message=subject, key=key)
+        _store(_reviewers_of(request, all_reviewers), request=request, kind=kind, subject=subject, message=subject,
+               key=key)
         _enqueue_unsent(f"{key}:")
         sent += 1
     return sent

@@ -59,3 +59,14 @@ def test_the_sweep_screens_requests_left_in_submitted(applicant):
     assert tasks.sweep_submitted() == 1
     assert ImportRequest.objects.get(pk=stuck.pk).status == "under_review"
     assert ImportRequest.objects.get(pk=recent.pk).status == "submitted"
+
+
+def test_sla_reminders_cost_the_same_queries_for_many_cases(applicant, reviewer, django_assert_max_num_queries):
+    cases = [request_in_review(applicant) for _ in range(6)]
+    ImportRequest.objects.filter(pk__in=[case.pk for case in cases]).update(
+        sla_due=add_working_days(today(), 2, holidays())
+    )
+    # A savepoint pair, the cases and the reviewers once; then per case: store its notifications, find the
+    # unsent ones. Reading the reviewers per case would add one query each.
+    with django_assert_max_num_queries(4 + 6 * 2):
+        assert tasks.send_sla_reminders() == 6
