@@ -48,6 +48,8 @@ lint: $(VENV)/.test-deps
 test: $(VENV)/.test-deps
 	@echo "== ruff"
 	$(VENV)/bin/ruff check .
+	echo "== lint-imports (architecture contracts in pyproject.toml)"
+	$(VENV)/bin/lint-imports
 	echo "== makemigrations --check"
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	if [ -z "$${DATABASE_URL:-}" ] || [ -z "$${REDIS_URL:-}" ]; then

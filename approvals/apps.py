@@ -1,12 +1,20 @@
-"""App configuration for the review workflow; staff groups are kept in step after every migrate."""
+"""App configuration for the review workflow: staff groups, re-scoring on catalog and policy changes, tasks."""
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _ensure_groups(sender, **kwargs):
+def _after_migrate(sender, **kwargs):
     from approvals.groups import groups_ensure
+    from approvals.services import rescore_after_policy_change
 
     groups_ensure()
+    rescore_after_policy_change()
+
+
+def _rescore_after_catalog_change(sender, *, chip=None, reason: str, triggered_by=None, **kwargs):
+    from approvals.services import rescore_job_start
+
+    return rescore_job_start(triggered_by=triggered_by, chip=chip, reason=reason)
 
 
 class ApprovalsConfig(AppConfig):
@@ -14,4 +22,8 @@ class ApprovalsConfig(AppConfig):
     verbose_name = "Import approvals"
 
     def ready(self):
-        post_migrate.connect(_ensure_groups, sender=self)
+        from approvals import tasks  # noqa: F401  (registers the tasks the services start by name)
+        from chips.signals import catalog_changed
+
+        post_migrate.connect(_after_migrate, sender=self)
+        catalog_changed.connect(_rescore_after_catalog_change, dispatch_uid="approvals.rescore_after_catalog_change")

@@ -36,23 +36,23 @@ def event_digest(*, request_public_id, seq, action, from_status, to_status, acto
 
 
 def event_append(
-    *, request: ImportRequest, action: str, from_status: str, to_status: str, actor, actor_role: str,
+    *, import_request: ImportRequest, action: str, from_status: str, to_status: str, actor, actor_role: str,
     comment: str = "", payload: dict | None = None,
 ) -> ReviewEvent:
     """Append one event; the caller holds the request's row lock, so the sequence cannot race."""
     payload = json.loads(json.dumps(payload or {}, cls=DjangoJSONEncoder))
-    last = ReviewEvent.objects.filter(request=request).order_by("-seq").values("seq", "hash").first()
+    last = ReviewEvent.objects.filter(import_request=import_request).order_by("-seq").values("seq", "hash").first()
     seq = last["seq"] + 1 if last else 1
     prev_hash = last["hash"] if last else GENESIS_HASH
     at = timezone.now()
     actor_id = actor.pk if actor is not None else None
     digest = event_digest(
-        request_public_id=request.public_id, seq=seq, action=action, from_status=from_status,
+        request_public_id=import_request.public_id, seq=seq, action=action, from_status=from_status,
         to_status=to_status, actor_id=actor_id, actor_role=actor_role, at=at, comment=comment,
         payload=payload, prev_hash=prev_hash,
     )
     return ReviewEvent.objects.create(
-        request=request, seq=seq, action=action, from_status=from_status, to_status=to_status,
+        import_request=import_request, seq=seq, action=action, from_status=from_status, to_status=to_status,
         actor_id=actor_id, actor_role=actor_role, at=at, comment=comment, payload=payload,
         prev_hash=prev_hash, hash=digest,
     )
@@ -86,9 +86,9 @@ def _verify_events(public_id, label, events) -> ChainBreak | None:
     return None
 
 
-def audit_verify_request(*, request: ImportRequest) -> ChainBreak | None:
+def audit_verify_request(*, import_request: ImportRequest) -> ChainBreak | None:
     """The first broken link of one request's chain, or None when it is whole."""
-    return _verify_events(request.public_id, str(request), list(request.events.order_by("seq")))
+    return _verify_events(import_request.public_id, str(import_request), list(import_request.events.order_by("seq")))
 
 
 def audit_verify(*, chunk_size: int = 2000) -> tuple[int, list[ChainBreak]]:
@@ -96,9 +96,9 @@ def audit_verify(*, chunk_size: int = 2000) -> tuple[int, list[ChainBreak]]:
     breaks: list[ChainBreak] = []
     checked = 0
     current_id, current_events, labels = None, [], {}
-    events = ReviewEvent.objects.order_by("request_id", "seq").select_related("request").only(
-        "request__public_id", "request__reference", "seq", "action", "from_status", "to_status", "actor_id",
-        "actor_role", "at", "comment", "payload", "prev_hash", "hash", "request_id",
+    events = ReviewEvent.objects.order_by("import_request_id", "seq").select_related("import_request").only(
+        "import_request__public_id", "import_request__reference", "seq", "action", "from_status", "to_status",
+        "actor_id", "actor_role", "at", "comment", "payload", "prev_hash", "hash", "import_request_id",
     )
 
     def flush():
@@ -110,10 +110,10 @@ def audit_verify(*, chunk_size: int = 2000) -> tuple[int, list[ChainBreak]]:
 
     for event in events.iterator(chunk_size=chunk_size):
         checked += 1
-        if event.request_id != current_id:
+        if event.import_request_id != current_id:
             flush()
-            current_id, current_events = event.request_id, []
-            labels[current_id] = (event.request.public_id, str(event.request))
+            current_id, current_events = event.import_request_id, []
+            labels[current_id] = (event.import_request.public_id, str(event.import_request))
         current_events.append(event)
     flush()
     return checked, breaks

@@ -71,11 +71,11 @@ def demo_seed(*, password: str) -> None:
     applicant_b = User.objects.get(username="applicant-b")
 
     def filed(actor, declaration, lines, *, submit=True):
-        request = services.request_create(actor=actor, data=declaration, lines=lines)
+        import_request = services.request_create(actor=actor, data=declaration, lines=lines)
         if submit:
-            services.request_transition(request_id=request.pk, action="submit", actor=actor)
-            services.request_screen(request_id=request.pk)
-        return request
+            services.request_transition(import_request_id=import_request.pk, action="submit", actor=actor)
+            services.request_screen(import_request_id=import_request.pk)
+        return import_request
 
     training = _declaration(TRAINING_PURPOSE, "model_training", training_parameters=70_000_000_000,
                             training_tokens=2_000_000_000_000, training_days=120)
@@ -84,22 +84,22 @@ def demo_seed(*, password: str) -> None:
     filed(applicant_a, training, [_line("nvidia-h200", 512, "32000.00"), _line("nvidia-h20", 64, "12000.00")])
     asked = filed(applicant_a, _declaration(RESEARCH_PURPOSE, "research", end_user="Zhejiang University"),
                   [_line("nvidia-h200", 64, "32000.00")])
-    services.request_claim(request_id=asked.pk, actor=staff["reviewer"])
+    services.request_claim(import_request_id=asked.pk, actor=staff["reviewer"])
     services.request_transition(
-        request_id=asked.pk, action="request_information", actor=staff["reviewer"],
+        import_request_id=asked.pk, action="request_information", actor=staff["reviewer"],
         payload={"question": "Please attach the access policy and name the three labs that share the cluster."},
     )
     big = filed(applicant_a, training, [_line("nvidia-h200", 8_000, "31000.00")])
-    services.request_claim(request_id=big.pk, actor=staff["reviewer"])
+    services.request_claim(import_request_id=big.pk, actor=staff["reviewer"])
     services.request_transition(
-        request_id=big.pk, action="escalate", actor=staff["reviewer"],
+        import_request_id=big.pk, action="escalate", actor=staff["reviewer"],
         payload={"recommendation": "approve", "rationale": "Declared run matches the order within 2x; "
                  "company is an approved customer with no prior orders this year."},
     )
     approved = filed(applicant_a, _declaration(RESEARCH_PURPOSE, "research", end_user="Zhejiang University"),
                      [_line("nvidia-h20", 32, "12000.00")])
     services.request_transition(
-        request_id=approved.pk, action="approve", actor=staff["reviewer2"],
+        import_request_id=approved.pk, action="approve", actor=staff["reviewer2"],
         payload={"conditions": "Usage reports every quarter."},
     )
     filed(applicant_b, _declaration(INFERENCE_PURPOSE, "cloud_services", end_user="Hangzhou Riverbend Cloud Ltd.",

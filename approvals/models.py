@@ -7,13 +7,12 @@ from django.core.validators import MaxValueValidator, MinLengthValidator, MinVal
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from approvals.states import TERMINAL, TRANSITIONS, Role, Status, Tier, fsm_method_name
+from approvals import roles
+from approvals.policy import FILING_LIMITS
+from approvals.states import TRANSITIONS, Role, Status, Tier, fsm_method_name
 from approvals.validators import validate_uscc
 from chips.models import ChipModel
 from chips.policy import CURRENT_CAPABILITY_POLICY
-
-MIN_PURPOSE_LENGTH = 200
-MAX_LINE_QUANTITY = 1_000_000
 
 
 class Company(models.Model):
@@ -70,8 +69,6 @@ class Recommendation(models.TextChoices):
 
 def _fsm_permission(role: str):
     """django-fsm-2 permission for a role; the transition service checks the same with reasons."""
-    from approvals import roles
-
     return lambda instance, user: roles.actor_has_role(instance, user, role)
 
 
@@ -167,28 +164,22 @@ class ImportRequest(FSMModelMixin, models.Model):
         return self.flags.split()
 
     @property
-    def required_flop(self) -> float | None:
-        """Declared training compute: 6 x parameters x tokens."""
-        if self.training_parameters and self.training_tokens:
-            return 6.0 * self.training_parameters * self.training_tokens
-        return None
-
-    @property
     def h100_equivalents(self) -> float:
         return self.total_tpp / CURRENT_CAPABILITY_POLICY.h100_tpp
 
-    @property
-    def is_terminal(self) -> bool:
-        return self.status in TERMINAL
-
 
 class RequestLine(models.Model):
-    request = models.ForeignKey(ImportRequest, on_delete=models.CASCADE, related_name="lines")
+    import_request = models.ForeignKey(
+        ImportRequest, on_delete=models.CASCADE, related_name="lines", db_column="request_id"
+    )
     chip = models.ForeignKey(ChipModel, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(
         validators=[
             MinValueValidator(1, message="Quantity must be at least 1."),
-            MaxValueValidator(MAX_LINE_QUANTITY, message=f"Quantity must be at most {MAX_LINE_QUANTITY:,}."),
+            MaxValueValidator(
+                FILING_LIMITS.max_line_quantity,
+                message=f"Quantity must be at most {FILING_LIMITS.max_line_quantity:,}.",
+            ),
         ]
     )
     unit_price_usd = models.DecimalField(
@@ -204,7 +195,9 @@ class RequestLine(models.Model):
 
 
 class InformationRequest(models.Model):
-    request = models.ForeignKey(ImportRequest, on_delete=models.CASCADE, related_name="information_requests")
+    import_request = models.ForeignKey(
+        ImportRequest, on_delete=models.CASCADE, related_name="information_requests", db_column="request_id"
+    )
     question = models.TextField(validators=[MinLengthValidator(1)])
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField(auto_now_add=True)
@@ -217,16 +210,18 @@ class InformationRequest(models.Model):
 
     class Meta:
         ordering = ["asked_at", "id"]
-        indexes = [models.Index(fields=["request", "answered_at"], name="inforeq_request_open")]
+        indexes = [models.Index(fields=["import_request", "answered_at"], name="inforeq_request_open")]
 
     def __str__(self) -> str:
-        return f"Question on {self.request}"
+        return f"Question on {self.import_request}"
 
 
 class Assessment(models.Model):
     """One scoring of a request: stored once per distinct set of inputs and policy."""
 
-    request = models.ForeignKey(ImportRequest, on_delete=models.CASCADE, related_name="assessments")
+    import_request = models.ForeignKey(
+        ImportRequest, on_delete=models.CASCADE, related_name="assessments", db_column="request_id"
+    )
     input_hash = models.CharField(max_length=64)
     policy_version = models.CharField(max_length=64)
     metrics = models.JSONField()
@@ -240,11 +235,11 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "input_hash"], name="assessment_once_per_input"),
+            models.UniqueConstraint(fields=["import_request", "input_hash"], name="assessment_once_per_input"),
         ]
 
     def __str__(self) -> str:
-        return f"Assessment of {self.request} ({self.tier}, {self.risk_score})"
+        return f"Assessment of {self.import_request} ({self.tier}, {self.risk_score})"
 
 
 def document_upload_path(instance: "Document", filename: str) -> str:
@@ -253,7 +248,9 @@ def document_upload_path(instance: "Document", filename: str) -> str:
 
 
 class Document(models.Model):
-    request = models.ForeignKey(ImportRequest, on_delete=models.CASCADE, related_name="documents")
+    import_request = models.ForeignKey(
+        ImportRequest, on_delete=models.CASCADE, related_name="documents", db_column="request_id"
+    )
     information_request = models.ForeignKey(
         InformationRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
     )
@@ -274,8 +271,9 @@ class Document(models.Model):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    request = models.ForeignKey(
-        ImportRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    import_request = models.ForeignKey(
+        ImportRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications",
+        db_column="request_id",
     )
     kind = models.CharField(max_length=32)
     subject = models.CharField(max_length=255)
@@ -304,7 +302,9 @@ class ReviewEventQuerySet(models.QuerySet):
 class ReviewEvent(models.Model):
     """The audit trail: append-only, hash-chained per request."""
 
-    request = models.ForeignKey(ImportRequest, on_delete=models.PROTECT, related_name="events")
+    import_request = models.ForeignKey(
+        ImportRequest, on_delete=models.PROTECT, related_name="events", db_column="request_id"
+    )
     seq = models.PositiveIntegerField()
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=24, blank=True)
@@ -322,11 +322,11 @@ class ReviewEvent(models.Model):
     objects = ReviewEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["request_id", "seq"]
-        constraints = [models.UniqueConstraint(fields=["request", "seq"], name="event_seq_per_request")]
+        ordering = ["import_request_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["import_request", "seq"], name="event_seq_per_request")]
 
     def __str__(self) -> str:
-        return f"{self.request} #{self.seq} {self.action}"
+        return f"{self.import_request} #{self.seq} {self.action}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

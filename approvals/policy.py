@@ -1,9 +1,10 @@
-"""The screening policy: thresholds, weights, tiers, caps and clocks, held as versioned data.
+"""The screening policy: thresholds, weights, tiers, caps and clocks, held as versioned data; and filing limits.
 
 A change of rule is a new ``ScreeningPolicy`` with a new version; assessments record the version
-they were scored under, and a new version re-scores every open request.
+they were scored under, and a new version re-scores every open request (``rescore_after_policy_change``).
 """
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class ScreeningPolicy:
 
     def weight(self, code: str) -> int:
         return self.rules[code].weight
+
+    def sla_is_near(self, working_days_left: int, sla_working_days: int) -> bool:
+        """Past the reminder fraction of the SLA: reviewers are reminded and the desk marks the case."""
+        return working_days_left <= sla_working_days * (1 - self.reminder_fraction)
 
 
 SCREENING_POLICY_2026_03 = ScreeningPolicy(
@@ -73,3 +78,25 @@ SCREENING_POLICY_2026_03 = ScreeningPolicy(
 )
 
 CURRENT_SCREENING_POLICY = SCREENING_POLICY_2026_03
+
+
+@dataclass(frozen=True)
+class FilingLimits:
+    """What one filing may hold: totals stay inside the database's integers, texts stay readable."""
+
+    max_lines: int
+    max_line_quantity: int
+    max_unit_price_usd: Decimal
+    min_purpose_length: int
+    max_text_length: int
+    max_document_bytes: int
+
+
+FILING_LIMITS = FilingLimits(
+    max_lines=200,
+    max_line_quantity=1_000_000,
+    max_unit_price_usd=Decimal("9999999999.99"),
+    min_purpose_length=200,
+    max_text_length=10_000,
+    max_document_bytes=10 * 1024 * 1024,
+)

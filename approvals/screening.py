@@ -73,7 +73,14 @@ def _money(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
 
 
-def input_hash(lines, declaration, rolling, policy_version) -> str:
+def policy_version(
+    policy: ScreeningPolicy = CURRENT_SCREENING_POLICY, capability_policy: CapabilityPolicy = CURRENT_CAPABILITY_POLICY
+) -> str:
+    """The version an assessment records: the screening and the capability policy it was scored under."""
+    return f"{policy.version}+{capability_policy.version}"
+
+
+def input_hash(lines, declaration, rolling, version: str) -> str:
     canonical = json.dumps(
         {
             "lines": [
@@ -83,7 +90,7 @@ def input_hash(lines, declaration, rolling, policy_version) -> str:
             ],
             "declaration": asdict(declaration),
             "rolling": asdict(rolling),
-            "policy": policy_version,
+            "policy": version,
         },
         sort_keys=True,
         separators=(",", ":"),
@@ -152,8 +159,8 @@ def assess(
         risk_score=risk_score,
         tier=tier,
         flags=flags,
-        policy_version=f"{policy.version}+{capability_policy.version}",
-        input_hash=input_hash(lines, declaration, rolling, f"{policy.version}+{capability_policy.version}"),
+        policy_version=policy_version(policy, capability_policy),
+        input_hash=input_hash(lines, declaration, rolling, policy_version(policy, capability_policy)),
     )
 
 

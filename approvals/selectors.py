@@ -1,19 +1,21 @@
 """Reads of the workflow: who sees which requests, what an actor may do, timelines and totals."""
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.db import connections
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.expressions import Col
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from approvals import roles
+from approvals import clock, roles
+from approvals.guards import guard_refusal
 from approvals.models import ImportRequest, InformationRequest, Notification, RequestLine, ReviewEvent
 from approvals.policy import CURRENT_SCREENING_POLICY
-from approvals.states import ACTIONS, Status, move_for
+from approvals.states import ACTIONS, OPEN, Status, move_for
 
 COUNTED_AS_APPROVED = (Status.APPROVED, Status.EXPIRED)
 
@@ -56,40 +58,52 @@ def request_get(*, user, public_id, detail: bool = False) -> ImportRequest:
         raise Http404("No such request.") from exc
 
 
-def available_actions(*, request: ImportRequest, user) -> list[str]:
+def available_actions(*, import_request: ImportRequest, user) -> list[str]:
     """Actions this user may take on this request now (state, role and payload-free guards)."""
-    from approvals.services import guard_refusal
-
     actions = []
     for action in ACTIONS:
-        move = move_for(action, request.status)
-        if move and roles.actor_has_role(request, user, move.role) and not guard_refusal(request, user, action):
+        move = move_for(action, import_request.status)
+        if (move and roles.actor_has_role(import_request, user, move.role)
+                and not guard_refusal(import_request, user, action)):
             actions.append(action)
     return actions
 
 
-def request_timeline(*, request: ImportRequest) -> QuerySet[ReviewEvent]:
-    return request.events.select_related("actor").order_by("seq")
+def request_timeline(*, import_request: ImportRequest) -> QuerySet[ReviewEvent]:
+    return import_request.events.select_related("actor").order_by("seq")
 
 
-def open_information_request(*, request: ImportRequest) -> InformationRequest | None:
-    return request.information_requests.filter(answered_at__isnull=True).order_by("-asked_at").first()
+def open_information_request(*, import_request: ImportRequest) -> InformationRequest | None:
+    return import_request.information_requests.filter(answered_at__isnull=True).order_by("-asked_at").first()
 
 
-def rolling_totals(*, company_id: int, exclude_request_id: int | None = None) -> dict:
+def sla_state(*, import_request: ImportRequest, today) -> str:
+    """'overdue', 'near' (past the policy's reminder fraction of the SLA) or '' for an open request's due date."""
+    if import_request.sla_due is None or import_request.status not in OPEN:
+        return ""
+    if import_request.sla_due < today:
+        return "overdue"
+    left = clock.working_days_between(today, import_request.sla_due, clock.holidays())
+    total = import_request.sla_working_days
+    if total and CURRENT_SCREENING_POLICY.sla_is_near(left, total):
+        return "near"
+    return ""
+
+
+def rolling_totals(*, company_id: int, exclude_import_request_id: int | None = None) -> dict:
     """Units and TPP of the company's approved orders decided in the rolling window."""
     since = timezone.now() - timedelta(days=CURRENT_SCREENING_POLICY.rolling_window_days)
     queryset = ImportRequest.objects.filter(
         company_id=company_id, status__in=COUNTED_AS_APPROVED, decided_at__gte=since
     )
-    if exclude_request_id is not None:
-        queryset = queryset.exclude(pk=exclude_request_id)
+    if exclude_import_request_id is not None:
+        queryset = queryset.exclude(pk=exclude_import_request_id)
     totals = queryset.aggregate(units=Sum("total_units"), tpp=Sum("total_tpp"))
     return {"units": totals["units"] or 0, "tpp": totals["tpp"] or 0.0}
 
 
 def unread_notifications(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).select_related("request")
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).select_related("import_request")
 
 
 STATUS_FIELDS = ("id", "reference", "company", "status", "version", "updated_at", "tier", "risk_score", "escalated_by")
@@ -159,3 +173,48 @@ def request_status_get(*, user, public_id) -> StatusRow:
     pk, reference, company_id, status, version, updated_at, tier, risk_score, escalated_by_id = values
     return StatusRow(pk, public_id, reference, company_id, status, version, updated_at, tier, risk_score,
                      escalated_by_id)
+
+
+# The desk's dashboard ----------------------------------------------------------------------------------
+
+# Decided by a reviewer (a lapse is the applicant's silence, not a decision); expired and revoked were approved.
+DECIDED = (Status.APPROVED, Status.REJECTED, Status.EXPIRED, Status.REVOKED)
+TOP_COMPANIES = 10
+
+
+def dashboard_figures(*, first_month: date) -> dict:
+    """Counts, SLA breaches, decision times, approved volume per month since ``first_month``, and the
+    companies with the most approved compute: a fixed number of queries whatever the volume."""
+    today = clock.today()
+    requests = ImportRequest.objects.all()
+    by_status = dict(requests.values_list("status").annotate(n=Count("id")).order_by())
+    by_tier = dict(
+        requests.filter(status__in=OPEN).exclude(tier="").values_list("tier").annotate(n=Count("id")).order_by()
+    )
+    breaches = requests.filter(status__in=OPEN, sla_due__lt=today).count()
+
+    year_ago = timezone.now() - timedelta(days=365)
+    durations = [
+        (decided - submitted).total_seconds() / 86400
+        for submitted, decided in requests.filter(
+            status__in=DECIDED, decided_at__gte=year_ago, submitted_at__isnull=False
+        ).values_list("submitted_at", "decided_at")
+    ]
+    first = timezone.make_aware(datetime.combine(first_month, time.min))
+    monthly = {
+        (row["month"].year, row["month"].month): (row["units"] or 0, row["tpp"] or 0.0)
+        for row in requests.filter(status__in=COUNTED_AS_APPROVED, decided_at__gte=first)
+        .annotate(month=TruncMonth("decided_at")).values("month")
+        .annotate(units=Sum("total_units"), tpp=Sum("total_tpp")).order_by()
+    }
+    since = timezone.now() - timedelta(days=CURRENT_SCREENING_POLICY.rolling_window_days)
+    top_companies = list(
+        requests.filter(status__in=COUNTED_AS_APPROVED, decided_at__gte=since)
+        .values("company_id", "company__legal_name")
+        .annotate(units=Sum("total_units"), tpp=Sum("total_tpp")).order_by("-tpp", "company__legal_name")
+        [:TOP_COMPANIES]
+    )
+    return {
+        "by_status": by_status, "by_tier": by_tier, "sla_breaches": breaches, "decision_days": durations,
+        "monthly": monthly, "top_companies": top_companies,
+    }

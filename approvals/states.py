@@ -18,9 +18,12 @@ class Status(models.TextChoices):
     REVOKED = "revoked", "Revoked"
 
 
-TERMINAL = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.LAPSED, Status.EXPIRED, Status.REVOKED})
 OPEN = frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.INFORMATION_REQUESTED, Status.SENIOR_REVIEW})
 IN_REVIEW = frozenset({Status.UNDER_REVIEW, Status.SENIOR_REVIEW})
+# Screened and not yet decided: a catalog or policy change re-scores these (submitted ones are screened anew).
+RESCORABLE = frozenset({Status.UNDER_REVIEW, Status.INFORMATION_REQUESTED, Status.SENIOR_REVIEW})
+# Cases a reviewer can hold (claim, release).
+CLAIMABLE = RESCORABLE
 
 
 class Role(models.TextChoices):
@@ -41,29 +44,43 @@ class Move:
     sources: tuple[str, ...]
     target: str
     role: str
-    label: str
+    label: str  # the button: what the actor does
+    done: str  # the timeline: what happened
 
 
 TRANSITIONS: tuple[Move, ...] = (
-    Move("submit", (Status.DRAFT,), Status.SUBMITTED, Role.APPLICANT, "Submit"),
-    Move("screen", (Status.SUBMITTED,), Status.UNDER_REVIEW, Role.SYSTEM, "Screen"),
+    Move("submit", (Status.DRAFT,), Status.SUBMITTED, Role.APPLICANT, "Submit", "Submitted"),
+    Move("screen", (Status.SUBMITTED,), Status.UNDER_REVIEW, Role.SYSTEM, "Screen", "Screened"),
     Move("request_information", (Status.UNDER_REVIEW,), Status.INFORMATION_REQUESTED, Role.REVIEWER,
-         "Request information"),
-    Move("respond", (Status.INFORMATION_REQUESTED,), Status.UNDER_REVIEW, Role.APPLICANT, "Respond"),
-    Move("approve", (Status.UNDER_REVIEW,), Status.APPROVED, Role.REVIEWER, "Approve"),
-    Move("approve", (Status.SENIOR_REVIEW,), Status.APPROVED, Role.SENIOR_REVIEWER, "Approve"),
-    Move("reject", (Status.UNDER_REVIEW,), Status.REJECTED, Role.REVIEWER, "Reject"),
-    Move("reject", (Status.SENIOR_REVIEW,), Status.REJECTED, Role.SENIOR_REVIEWER, "Reject"),
-    Move("escalate", (Status.UNDER_REVIEW,), Status.SENIOR_REVIEW, Role.REVIEWER, "Escalate"),
-    Move("return", (Status.SENIOR_REVIEW,), Status.UNDER_REVIEW, Role.SENIOR_REVIEWER, "Return to review"),
+         "Request information", "Information requested"),
+    Move("respond", (Status.INFORMATION_REQUESTED,), Status.UNDER_REVIEW, Role.APPLICANT, "Respond", "Answered"),
+    Move("approve", (Status.UNDER_REVIEW,), Status.APPROVED, Role.REVIEWER, "Approve", "Approved"),
+    Move("approve", (Status.SENIOR_REVIEW,), Status.APPROVED, Role.SENIOR_REVIEWER, "Approve", "Approved"),
+    Move("reject", (Status.UNDER_REVIEW,), Status.REJECTED, Role.REVIEWER, "Reject", "Rejected"),
+    Move("reject", (Status.SENIOR_REVIEW,), Status.REJECTED, Role.SENIOR_REVIEWER, "Reject", "Rejected"),
+    Move("escalate", (Status.UNDER_REVIEW,), Status.SENIOR_REVIEW, Role.REVIEWER, "Escalate",
+         "Escalated to senior review"),
+    Move("return", (Status.SENIOR_REVIEW,), Status.UNDER_REVIEW, Role.SENIOR_REVIEWER, "Return to review",
+         "Returned to review"),
     Move("withdraw", (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.INFORMATION_REQUESTED,
-                      Status.SENIOR_REVIEW), Status.WITHDRAWN, Role.APPLICANT, "Withdraw"),
-    Move("lapse", (Status.INFORMATION_REQUESTED,), Status.LAPSED, Role.SYSTEM, "Lapse"),
-    Move("expire", (Status.APPROVED,), Status.EXPIRED, Role.SYSTEM, "Expire"),
-    Move("revoke", (Status.APPROVED,), Status.REVOKED, Role.SENIOR_REVIEWER, "Revoke"),
+                      Status.SENIOR_REVIEW), Status.WITHDRAWN, Role.APPLICANT, "Withdraw", "Withdrawn"),
+    Move("lapse", (Status.INFORMATION_REQUESTED,), Status.LAPSED, Role.SYSTEM, "Lapse",
+         "Lapsed: the answer was overdue"),
+    Move("expire", (Status.APPROVED,), Status.EXPIRED, Role.SYSTEM, "Expire", "Approval expired"),
+    Move("revoke", (Status.APPROVED,), Status.REVOKED, Role.SENIOR_REVIEWER, "Revoke", "Approval revoked"),
 )
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(move.action for move in TRANSITIONS))
+
+# Audited events that change no state, as the timeline names them.
+CASE_EVENTS: dict[str, str] = {
+    "create": "Draft created",
+    "edit": "Draft edited",
+    "attach_document": "Document attached",
+    "claim": "Case taken up by a reviewer",
+    "release": "Case released",
+    "rescore": "Re-scored",
+}
 
 
 def fsm_method_name(action: str) -> str:
@@ -73,3 +90,14 @@ def fsm_method_name(action: str) -> str:
 
 def move_for(action: str, status: str) -> Move | None:
     return next((m for m in TRANSITIONS if m.action == action and status in m.sources), None)
+
+
+def action_label(action: str) -> str:
+    """What the button for an action says."""
+    return next(move.label for move in TRANSITIONS if move.action == action)
+
+
+def event_label(action: str) -> str:
+    """What the timeline says happened, for a move or a case event."""
+    done = next((move.done for move in TRANSITIONS if move.action == action), None)
+    return done or CASE_EVENTS.get(action) or action.replace("_", " ").capitalize()

@@ -1,4 +1,8 @@
-"""Celery tasks: thin wrappers that take ids and call services; all are safe to run twice."""
+"""Celery tasks: thin wrappers that take ids and call services; all are safe to run twice.
+
+Names are explicit and stable (the beat schedule and messages already queued refer to them), including
+the re-scoring tasks that began life in the catalog app.
+"""
 from datetime import timedelta
 from smtplib import SMTPException
 
@@ -13,50 +17,65 @@ TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
 RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
 
 
-@shared_task(acks_late=True, **RETRY)
-def screen_request(request_id: int) -> bool:
-    return services.request_screen(request_id=request_id)
+@shared_task(name="approvals.tasks.screen_request", acks_late=True, **RETRY)
+def screen_request(import_request_id: int) -> bool:
+    return services.request_screen(import_request_id=import_request_id)
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(name="approvals.tasks.notify_event", acks_late=True, **RETRY)
 def notify_event(event_id: int) -> None:
     notifications.notify_event(event_id=event_id)
 
 
 @shared_task(
-    acks_late=True, autoretry_for=(*TRANSIENT, SMTPException, OSError), retry_backoff=True,
-    retry_backoff_max=600, max_retries=8,
+    name="approvals.tasks.send_notification_email", acks_late=True,
+    autoretry_for=(*TRANSIENT, SMTPException, OSError), retry_backoff=True, retry_backoff_max=600, max_retries=8,
 )
 def send_notification_email(notification_id: int) -> bool:
     return notifications.notification_send_email(notification_id=notification_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="approvals.tasks.sweep_submitted", acks_late=True)
 def sweep_submitted() -> int:
     """Re-enqueue screening for requests left in submitted (broker down at submit, worker died)."""
-    request_ids = services.requests_stuck_in_submitted()
-    for request_id in request_ids:
-        screen_request.delay(request_id)
-    return len(request_ids)
+    import_request_ids = services.requests_stuck_in_submitted()
+    for import_request_id in import_request_ids:
+        screen_request.delay(import_request_id)
+    return len(import_request_ids)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="approvals.tasks.lapse_overdue_information", acks_late=True)
 def lapse_overdue_information() -> int:
-    return services.system_transition_many(request_ids=services.requests_to_lapse(), action="lapse")
+    return services.system_transition_many(import_request_ids=services.requests_to_lapse(), action="lapse")
 
 
-@shared_task(acks_late=True)
+@shared_task(name="approvals.tasks.expire_approvals", acks_late=True)
 def expire_approvals() -> int:
-    return services.system_transition_many(request_ids=services.requests_to_expire(), action="expire")
+    return services.system_transition_many(import_request_ids=services.requests_to_expire(), action="expire")
 
 
-@shared_task(acks_late=True)
+@shared_task(name="approvals.tasks.send_sla_reminders", acks_late=True)
 def send_sla_reminders() -> int:
     return notifications.sla_reminders_send(today=timezone.localdate())
 
 
-@shared_task(acks_late=True)
+@shared_task(name="approvals.tasks.purge_idempotency_keys", acks_late=True)
 def purge_idempotency_keys() -> int:
-    from approvals.api.idempotency import idempotency_keys_purge
+    return services.idempotency_keys_purge(older_than=timedelta(days=settings.CHIPGATE_IDEMPOTENCY_KEY_DAYS))
 
-    return idempotency_keys_purge(older_than=timedelta(days=settings.CHIPGATE_IDEMPOTENCY_KEY_DAYS))
+
+@shared_task(
+    name="chips.tasks.rescore_open_requests", acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
+    max_retries=5,
+)
+def rescore_open_requests(job_id: int) -> None:
+    services.rescore_job_run(job_id=job_id)
+
+
+@shared_task(name="chips.tasks.rescore_sweep_queued", acks_late=True)
+def rescore_sweep_queued() -> int:
+    """Start re-scoring jobs left queued, and one for a screening policy that came into force."""
+    job_ids = services.rescore_jobs_left_queued()
+    for job_id in job_ids:
+        rescore_open_requests.delay(job_id)
+    return len(job_ids) + (services.rescore_after_policy_change() is not None)

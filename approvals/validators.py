@@ -36,7 +36,6 @@ DOCUMENT_SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 def sniff_document_type(head: bytes) -> str | None:

@@ -41,7 +41,7 @@ def build(count):
     CompanyMember.objects.create(user=user, company=company)
     chips = {chip.slug: chip for chip in ChipModel.objects.all()}
     now = timezone.now()
-    requests = ImportRequest.objects.bulk_create(
+    import_requests = ImportRequest.objects.bulk_create(
         ImportRequest(
             company=company, created_by=user, status=Status.SUBMITTED, reference=f"IR-BENCH-{index:06d}",
             purpose_category="model_training", purpose_statement=PURPOSE, end_user="Bench", deployment_site="Bench",
@@ -51,18 +51,18 @@ def build(count):
         for index in range(count)
     )
     RequestLine.objects.bulk_create(
-        RequestLine(request=request, chip=chips[slug], quantity=quantity, unit_price_usd=Decimal(price))
-        for request in requests for slug, quantity, price in LINES
+        RequestLine(import_request=import_request, chip=chips[slug], quantity=quantity, unit_price_usd=Decimal(price))
+        for import_request in import_requests for slug, quantity, price in LINES
     )
-    return [request.pk for request in requests], chips
+    return [import_request.pk for import_request in import_requests], chips
 
 
-def screen_with_database(request_ids):
+def screen_with_database(import_request_ids):
     from approvals.services import request_screen
 
     started = time.perf_counter()
-    for request_id in request_ids:
-        assert request_screen(request_id=request_id)
+    for import_request_id in import_request_ids:
+        assert request_screen(import_request_id=import_request_id)
     return time.perf_counter() - started
 
 
@@ -101,8 +101,8 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         call_command("load_catalog", verbosity=0)
-        request_ids, chips = build(count)
-        db_seconds = screen_with_database(request_ids)
+        import_request_ids, chips = build(count)
+        db_seconds = screen_with_database(import_request_ids)
         memory_seconds = screen_in_memory(count, chips)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

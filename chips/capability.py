@@ -24,7 +24,6 @@ CLASS_A = "3A090.a"
 CLASS_B = "3A090.b"
 NOT_CONTROLLED = "not_controlled"
 UNDETERMINED = "undetermined"
-CLASSIFICATIONS = (CLASS_A, CLASS_B, NOT_CONTROLLED, UNDETERMINED)
 
 
 @dataclass(frozen=True)

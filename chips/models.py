@@ -99,10 +99,6 @@ class ChipModel(models.Model):
     def in_review_zone(self) -> bool:
         return capability.in_review_zone(self.spec)
 
-    @property
-    def is_eligible(self) -> bool:
-        return self.framework_status == FrameworkStatus.ELIGIBLE
-
 
 class RescoreJob(models.Model):
     """One background re-scoring of every open request after a catalog change, with its progress."""

@@ -1,6 +1,8 @@
-"""Writes to the chip catalog: loading the catalog CSV in one all-or-nothing transaction."""
+"""Writes to the chip catalog: loading the catalog CSV in one all-or-nothing transaction, and telling the
+review domain (``catalog_changed``) when a change alters how orders score."""
 import csv
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from pathlib import Path
 
@@ -8,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from chips.capability import ChipSpec
 from chips.models import ChipModel, FrameworkStatus
+from chips.signals import catalog_changed
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_CATALOG_PATH = DATA_DIR / "catalog.csv"
@@ -27,6 +31,12 @@ TEXT_COLUMNS = ("slug", "vendor", "name", "architecture", "origin_country", "con
 OPTIONAL_STATUS_COLUMNS = ("framework_status", "revenue_share_rate")
 KNOWN_COLUMNS = set(TEXT_COLUMNS + FLOAT_COLUMNS + INT_COLUMNS + OPTIONAL_STATUS_COLUMNS + ("datacenter",))
 BOOLEAN_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+
+
+# A change to any of these alters the scores of requests ordering the chip.
+SCORING_FIELDS = frozenset(
+    {field.name for field in dataclass_fields(ChipSpec)} | {"framework_status", "revenue_share_rate"}
+)
 
 
 class CatalogLoadError(Exception):
@@ -117,6 +127,7 @@ def catalog_load(*, path: Path | str = DEFAULT_CATALOG_PATH) -> CatalogLoadResul
         rows = [(reader.line_num, row) for row in reader]
 
     existing = {chip.slug: chip for chip in ChipModel.objects.select_for_update()}
+    scoring_before = {slug: _scoring_values(chip) for slug, chip in existing.items()}
     defaults = _framework_defaults()
     seen: dict[str, int] = {}
     to_create: list[ChipModel] = []
@@ -156,4 +167,26 @@ def catalog_load(*, path: Path | str = DEFAULT_CATALOG_PATH) -> CatalogLoadResul
             chip.updated_at = now
         fields = [f.name for f in ChipModel._meta.concrete_fields if f.name not in ("id", "slug")]
         ChipModel.objects.bulk_update(to_update, fields)
+    rescored = sorted(chip.slug for chip in to_update if _scoring_values(chip) != scoring_before[chip.slug])
+    if rescored:
+        catalog_changed.send(
+            sender=ChipModel, chip=None, triggered_by=None,
+            reason=f"Catalog load from {path.name}: scoring figures changed for {', '.join(rescored)}",
+        )
     return CatalogLoadResult(created=len(to_create), updated=len(to_update))
+
+
+def _scoring_values(chip: ChipModel) -> tuple:
+    return tuple(getattr(chip, name) for name in sorted(SCORING_FIELDS))
+
+
+def chip_changes_announce(*, chip: ChipModel, changed_fields, triggered_by) -> list:
+    """After a maintainer's edit: tell the review domain when a scoring figure changed. Returns what the
+    receivers started (re-scoring jobs), empty when nothing that scores changed."""
+    changed = sorted(SCORING_FIELDS & set(changed_fields))
+    if not changed:
+        return []
+    responses = catalog_changed.send(
+        sender=ChipModel, chip=chip, triggered_by=triggered_by, reason=f"{chip.slug}: changed {', '.join(changed)}"
+    )
+    return [response for _, response in responses if response is not None]

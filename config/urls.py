@@ -1,12 +1,12 @@
-"""Top-level URL routes: admin, REST API v1 with its schema and docs, and the applicant portal."""
+"""Top-level URL routes: the desk (admin), REST API v1 with its schema and docs, and the applicant portal."""
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
-    path("api/v1/", include("approvals.api.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("", include("approvals.urls")),
+    path("", include("portal.urls")),
 ]

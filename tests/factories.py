@@ -87,11 +87,11 @@ def draft_request(applicant, *, lines=None, **overrides):
 def submitted_request(applicant, **kwargs):
     """A submitted request; with tasks eager and no on-commit run, it stays in submitted."""
     request = draft_request(applicant, **kwargs)
-    return services.request_transition(request_id=request.pk, action="submit", actor=applicant)
+    return services.request_transition(import_request_id=request.pk, action="submit", actor=applicant)
 
 
 def request_in_review(applicant, **kwargs):
     request = submitted_request(applicant, **kwargs)
-    services.request_screen(request_id=request.pk)
+    services.request_screen(import_request_id=request.pk)
     request.refresh_from_db()
     return request

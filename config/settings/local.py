@@ -1,6 +1,6 @@
 """Settings for a developer's machine: DEBUG on, console email, SQLite unless DATABASE_URL is set."""
-from .base import *  # noqa: F403
-from .base import env
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="chipgate-local-development-only-not-secret")

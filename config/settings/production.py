@@ -1,10 +1,15 @@
-"""Production settings: secrets and hosts from the environment, HTTPS only, no DEBUG."""
-from .base import *  # noqa: F403
-from .base import env
+"""Production settings: secrets, hosts and Redis from the environment, HTTPS only, no DEBUG."""
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+if not REDIS_URL:
+    # Without a broker every task would run inside web requests, and throttles would count per process.
+    raise ImproperlyConfigured("Set the REDIS_URL environment variable: production needs Redis as broker and cache.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

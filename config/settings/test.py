@@ -1,14 +1,16 @@
-"""Settings for the test suite: fast hashing, in-memory email, tasks eager unless a test starts a worker."""
+"""Settings for the test suite: fast hashing, in-memory email and cache, tasks eager unless a test starts a worker."""
 import tempfile
 from pathlib import Path
 
-from .base import *  # noqa: F403
+from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "chipgate-test-only"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Each test process counts throttles and lockouts in its own memory; tests of shared limits set Redis themselves.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chipgate-test"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from approvals.api.authentication import clear_token_cache
+from api.authentication import clear_token_cache
 from tests.factories import draft_request, line, request_in_review
 
 

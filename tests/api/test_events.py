@@ -6,7 +6,7 @@ from tests.api.conftest import url
 
 
 def test_the_timeline_lists_every_event_in_order(api_for, applicant, reviewer, in_review):
-    services.request_transition(request_id=in_review.pk, action="request_information", actor=reviewer,
+    services.request_transition(import_request_id=in_review.pk, action="request_information", actor=reviewer,
                                 payload={"question": "Which cluster?"})
     response = api_for(applicant).get(url(in_review.public_id, "events/"))
     assert response.status_code == 200
@@ -35,9 +35,9 @@ def test_the_timeline_costs_three_queries_however_long(api_for, applicant, revie
     with django_assert_max_num_queries(3):
         assert len(client.get(url(in_review.public_id, "events/")).json()) == 3
     for round_ in range(5):
-        services.request_transition(request_id=in_review.pk, action="request_information", actor=reviewer,
+        services.request_transition(import_request_id=in_review.pk, action="request_information", actor=reviewer,
                                     payload={"question": f"Question {round_}?"})
-        services.request_transition(request_id=in_review.pk, action="respond", actor=applicant,
+        services.request_transition(import_request_id=in_review.pk, action="respond", actor=applicant,
                                     payload={"answer": f"Answer {round_}."})
     with django_assert_max_num_queries(3):
         assert len(client.get(url(in_review.public_id, "events/")).json()) == 13

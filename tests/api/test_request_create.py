@@ -27,7 +27,7 @@ def test_it_creates_a_draft_with_its_lines(api_for, applicant):
         {"chip": "nvidia-h200", "chip_name": "NVIDIA H200 SXM", "quantity": 16, "unit_price_usd": "31000.00"}
     ]
     assert created["available_actions"] == ["submit", "withdraw"]
-    assert ReviewEvent.objects.filter(request=request, action="create").count() == 1
+    assert ReviewEvent.objects.filter(import_request=request, action="create").count() == 1
 
 
 def test_optional_training_fields_are_stored(api_for, applicant):

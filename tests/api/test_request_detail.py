@@ -25,7 +25,7 @@ def test_a_draft_has_no_assessment_yet(api_for, applicant, draft):
 
 
 def test_the_open_information_request_is_shown(api_for, applicant, reviewer, in_review):
-    services.request_transition(request_id=in_review.pk, action="request_information", actor=reviewer,
+    services.request_transition(import_request_id=in_review.pk, action="request_information", actor=reviewer,
                                 payload={"question": "Which cluster?"})
     body = api_for(applicant).get(url(in_review.public_id)).json()
     assert body["open_information_request"]["question"] == "Which cluster?"

@@ -37,7 +37,7 @@ def test_a_user_without_company_or_staff_role_sees_nothing(api_for, maintainer, 
 def test_newest_change_comes_first(api_for, applicant):
     older, newer = draft_request(applicant), draft_request(applicant)
     assert ids(api_for(applicant).get(LIST)) == [str(newer.public_id), str(older.public_id)]
-    services.request_update(request_id=older.pk, actor=applicant, data={"end_user": "Another end user"})
+    services.request_update(import_request_id=older.pk, actor=applicant, data={"end_user": "Another end user"})
     assert ids(api_for(applicant).get(LIST)) == [str(older.public_id), str(newer.public_id)]
 
 
@@ -73,7 +73,7 @@ def test_updated_after_returns_exactly_the_requests_changed_since(api_for, appli
     client = api_for(applicant)
     since = client.get(LIST).json()["results"][0]["updated_at"]
     assert ids(client.get(LIST, {"updated_after": since})) == []
-    services.request_update(request_id=changed.pk, actor=applicant, data={"end_user": "Changed Ltd."})
+    services.request_update(import_request_id=changed.pk, actor=applicant, data={"end_user": "Changed Ltd."})
     assert ids(client.get(LIST, {"updated_after": since})) == [str(changed.public_id)]
     assert str(unchanged.public_id) in ids(client.get(LIST))
 

@@ -45,7 +45,7 @@ def test_if_none_match_uses_weak_comparison_and_lists(api_for, applicant, in_rev
 def test_a_stale_etag_answers_200(api_for, applicant, reviewer, in_review):
     client = api_for(applicant)
     etag = client.get(url(in_review.public_id, "status/"))["ETag"]
-    services.request_transition(request_id=in_review.pk, action="request_information", actor=reviewer,
+    services.request_transition(import_request_id=in_review.pk, action="request_information", actor=reviewer,
                                 payload={"question": "Which cluster?"})
     response = client.get(url(in_review.public_id, "status/"), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
@@ -76,9 +76,9 @@ def test_the_etag_changes_with_every_transition_and_never_otherwise(api_for, app
         ("approve", reviewer, {}),
     ]:
         if action == "screen":
-            services.request_screen(request_id=draft.pk)
+            services.request_screen(import_request_id=draft.pk)
         else:
-            services.request_transition(request_id=draft.pk, action=action, actor=actor, payload=payload)
+            services.request_transition(import_request_id=draft.pk, action=action, actor=actor, payload=payload)
         seen.append(etag())
         assert etag() == seen[-1]
     assert len(set(seen)) == len(seen)
@@ -114,7 +114,7 @@ def test_role_checks_agree_with_the_token_query(api_for, senior, senior_tier_in_
 
 
 def test_the_fast_status_body_matches_the_documented_serializer(api_for, reviewer, in_review):
-    from approvals.api.serializers import RequestStatusSerializer
+    from api.serializers import RequestStatusSerializer
     from approvals.selectors import request_get
 
     body = api_for(reviewer).get(url(in_review.public_id, "status/")).json()

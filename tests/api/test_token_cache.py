@@ -2,7 +2,7 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
-from approvals.api.authentication import clear_token_cache
+from api.authentication import clear_token_cache
 from tests.api.conftest import url
 
 

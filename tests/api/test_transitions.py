@@ -82,7 +82,7 @@ def test_a_bad_payload_answers_400_naming_the_field(api_for, reviewer, in_review
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert field in response.json()
-    assert ReviewEvent.objects.filter(request=in_review, action=action).count() == 0
+    assert ReviewEvent.objects.filter(import_request=in_review, action=action).count() == 0
 
 
 @pytest.mark.parametrize("action", ["fly", "screen", "lapse", "expire", ""])
@@ -118,11 +118,11 @@ def test_a_reviewer_cannot_approve_a_senior_tier_case(api_for, reviewer, senior_
 
 
 def test_a_senior_returns_and_revokes(api_for, reviewer, senior, senior2, senior_tier_in_review):
-    services.request_transition(request_id=senior_tier_in_review.pk, action="escalate", actor=reviewer,
+    services.request_transition(import_request_id=senior_tier_in_review.pk, action="escalate", actor=reviewer,
                                 payload={"recommendation": "approve", "rationale": "Plausible."})
     returned = move(api_for(senior), senior_tier_in_review, "return", comment="Check the site.")
     assert returned.json()["status"] == "under_review"
-    services.request_transition(request_id=senior_tier_in_review.pk, action="escalate", actor=reviewer,
+    services.request_transition(import_request_id=senior_tier_in_review.pk, action="escalate", actor=reviewer,
                                 payload={"recommendation": "approve", "rationale": "Site checked."})
     assert move(api_for(senior), senior_tier_in_review, "approve").json()["status"] == "approved"
     assert move(api_for(reviewer), senior_tier_in_review, "revoke", reason="x").status_code == 403

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def reviewed(applicant, reviewer):
     request = request_in_review(applicant)
-    services.request_transition(request_id=request.pk, action="request_information", actor=reviewer,
+    services.request_transition(import_request_id=request.pk, action="request_information", actor=reviewer,
                                 payload={"question": "Which site?"})
     return request
 
@@ -27,7 +27,7 @@ def test_events_form_a_chain(reviewed):
     assert [event.seq for event in events] == [1, 2, 3, 4]
     for previous, event in itertools.pairwise(events):
         assert event.prev_hash == previous.hash
-    assert audit_verify_request(request=reviewed) is None
+    assert audit_verify_request(import_request=reviewed) is None
 
 
 def test_the_orm_refuses_update_and_delete(reviewed):

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from approvals import services
 from approvals.errors import WorkflowError
 from approvals.models import Company, Document, ImportRequest, RequestLine
-from approvals.validators import MAX_DOCUMENT_BYTES, validate_uscc
+from approvals.validators import validate_uscc
 from tests.factories import declaration, draft_request, line
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_pdf_png_and_jpeg_are_stored_under_a_random_name_with_their_hash(applica
     import hashlib
 
     request = draft_request(applicant)
-    document = services.document_attach(request_id=request.pk, actor=applicant,
+    document = services.document_attach(import_request_id=request.pk, actor=applicant,
                                         uploaded_file=SimpleUploadedFile("contract.pdf", content))
     assert (document.content_type, document.size) == (kind, len(content))
     assert document.sha256 == hashlib.sha256(content).hexdigest()
@@ -112,16 +112,16 @@ def test_a_wrong_file_type_with_a_pdf_name_is_refused(applicant):
     request = draft_request(applicant)
     fake = SimpleUploadedFile("contract.pdf", b"MZ\x90\x00 this is an executable", content_type="application/pdf")
     with pytest.raises(WorkflowError) as excinfo:
-        services.document_attach(request_id=request.pk, actor=applicant, uploaded_file=fake)
+        services.document_attach(import_request_id=request.pk, actor=applicant, uploaded_file=fake)
     assert "not a PDF, PNG or JPEG" in excinfo.value.field_errors["file"][0]
     assert not Document.objects.exists()
 
 
 def test_an_oversized_file_is_refused(applicant):
     request = draft_request(applicant)
-    big = SimpleUploadedFile("big.pdf", PDF + b"0" * MAX_DOCUMENT_BYTES)
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * 10 * 1024 * 1024)
     with pytest.raises(WorkflowError) as excinfo:
-        services.document_attach(request_id=request.pk, actor=applicant, uploaded_file=big)
+        services.document_attach(import_request_id=request.pk, actor=applicant, uploaded_file=big)
     assert "the limit is 10 MB" in excinfo.value.field_errors["file"][0]
     assert not Document.objects.exists()
 
@@ -129,12 +129,12 @@ def test_an_oversized_file_is_refused(applicant):
 def test_documents_cannot_be_added_after_submit_or_by_another_company(applicant, other_applicant):
     request = draft_request(applicant)
     with pytest.raises(WorkflowError) as excinfo:
-        services.document_attach(request_id=request.pk, actor=other_applicant,
+        services.document_attach(import_request_id=request.pk, actor=other_applicant,
                                  uploaded_file=SimpleUploadedFile("a.pdf", PDF))
     assert excinfo.value.code == "forbidden"
-    services.request_transition(request_id=request.pk, action="submit", actor=applicant)
+    services.request_transition(import_request_id=request.pk, action="submit", actor=applicant)
     with pytest.raises(WorkflowError) as excinfo:
-        services.document_attach(request_id=request.pk, actor=applicant,
+        services.document_attach(import_request_id=request.pk, actor=applicant,
                                  uploaded_file=SimpleUploadedFile("a.pdf", PDF))
     assert excinfo.value.code == "not_allowed_in_state"
     assert not Document.objects.exists()
@@ -146,16 +146,16 @@ def test_a_refused_answer_keeps_neither_its_document_nor_its_file(applicant, rev
     from tests.factories import request_in_review
 
     request = request_in_review(applicant)
-    services.request_transition(request_id=request.pk, action="request_information", actor=reviewer,
+    services.request_transition(import_request_id=request.pk, action="request_information", actor=reviewer,
                                 payload={"question": "Send the access policy."})
     stored_before = set(Path(settings.MEDIA_ROOT).rglob("*"))
     with pytest.raises(WorkflowError) as excinfo:
-        services.request_respond(request_id=request.pk, actor=applicant, answer="  ",
+        services.request_respond(import_request_id=request.pk, actor=applicant, answer="  ",
                                  uploaded_file=SimpleUploadedFile("policy.pdf", PDF))
     assert "answer" in excinfo.value.field_errors
     assert not Document.objects.exists()
     assert set(Path(settings.MEDIA_ROOT).rglob("*")) - stored_before <= {Path(settings.MEDIA_ROOT) / "documents"}
-    answered = services.request_respond(request_id=request.pk, actor=applicant, answer="Attached.",
+    answered = services.request_respond(import_request_id=request.pk, actor=applicant, answer="Attached.",
                                         uploaded_file=SimpleUploadedFile("policy.pdf", PDF))
     assert answered.status == "under_review"
     assert Document.objects.get().information_request.answer == "Attached."

@@ -14,7 +14,7 @@ def test_reviewers_hear_of_new_cases_and_applicants_of_every_status_change(
 ):
     request = submitted_request(applicant)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_screen(request_id=request.pk)
+        services.request_screen(import_request_id=request.pk)
     kinds = set(Notification.objects.values_list("recipient__username", "kind"))
     assert kinds == {(reviewer.username, "new_case"), (senior.username, "new_case"),
                      (applicant.username, "status_changed")}
@@ -29,12 +29,12 @@ def test_applicant_hears_every_question_and_the_reviewer_every_answer(
 ):
     request = request_in_review(applicant)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_transition(request_id=request.pk, action="request_information", actor=reviewer,
+        services.request_transition(import_request_id=request.pk, action="request_information", actor=reviewer,
                                     payload={"question": "Who operates the site?"})
     question = Notification.objects.get(recipient=applicant, kind="question")
     assert "Who operates the site?" in question.body
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_transition(request_id=request.pk, action="respond", actor=applicant,
+        services.request_transition(import_request_id=request.pk, action="respond", actor=applicant,
                                     payload={"answer": "We do."})
     answer = Notification.objects.get(recipient=reviewer, kind="answer")
     assert "We do." in answer.body
@@ -73,7 +73,7 @@ def test_a_failed_email_is_released_for_the_retry(applicant, reviewer, monkeypat
 
 def test_user_text_in_emails_is_not_html_escaped_but_stays_plain_text(applicant, reviewer):
     request = request_in_review(applicant)
-    services.request_transition(request_id=request.pk, action="request_information", actor=reviewer,
+    services.request_transition(import_request_id=request.pk, action="request_information", actor=reviewer,
                                 payload={"question": "Is <b>this</b> & that yours?"})
     notifications.notify_event(event_id=request.events.get(action="request_information").pk)
     assert "Is <b>this</b> & that yours?" in Notification.objects.get(kind="question").body

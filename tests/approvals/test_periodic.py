@@ -5,8 +5,9 @@ import pytest
 from django.utils import timezone
 
 from approvals import tasks
+from approvals.clock import add_working_days, holidays, today
 from approvals.models import ImportRequest, InformationRequest, Notification
-from approvals.services import add_working_days, holidays, request_transition, today
+from approvals.services import request_transition
 from tests.factories import request_in_review, submitted_request
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +16,9 @@ pytestmark = pytest.mark.django_db
 def test_lapse_only_requests_whose_answer_is_overdue(applicant, reviewer):
     overdue, on_time = request_in_review(applicant), request_in_review(applicant)
     for request in (overdue, on_time):
-        request_transition(request_id=request.pk, action="request_information", actor=reviewer,
+        request_transition(import_request_id=request.pk, action="request_information", actor=reviewer,
                            payload={"question": "Which site?"})
-    InformationRequest.objects.filter(request=overdue).update(due_date=today() - timedelta(days=1))
+    InformationRequest.objects.filter(import_request=overdue).update(due_date=today() - timedelta(days=1))
     assert tasks.lapse_overdue_information() == 1
     assert ImportRequest.objects.get(pk=overdue.pk).status == "lapsed"
     assert ImportRequest.objects.get(pk=on_time.pk).status == "information_requested"
@@ -26,7 +27,7 @@ def test_lapse_only_requests_whose_answer_is_overdue(applicant, reviewer):
 
 def test_default_answer_due_date_is_ten_working_days(applicant, reviewer):
     request = request_in_review(applicant)
-    request_transition(request_id=request.pk, action="request_information", actor=reviewer,
+    request_transition(import_request_id=request.pk, action="request_information", actor=reviewer,
                        payload={"question": "Which site?"})
     assert request.information_requests.get().due_date == add_working_days(today(), 10, holidays())
 
@@ -34,7 +35,7 @@ def test_default_answer_due_date_is_ten_working_days(applicant, reviewer):
 def test_expire_approvals_past_their_validity(applicant, reviewer):
     old, fresh = request_in_review(applicant), request_in_review(applicant)
     for request in (old, fresh):
-        request_transition(request_id=request.pk, action="approve", actor=reviewer)
+        request_transition(import_request_id=request.pk, action="approve", actor=reviewer)
     ImportRequest.objects.filter(pk=old.pk).update(valid_until=today() - timedelta(days=1))
     assert tasks.expire_approvals() == 1
     assert ImportRequest.objects.get(pk=old.pk).status == "expired"
@@ -46,7 +47,7 @@ def test_sla_reminders_at_80_percent_and_when_overdue_once_each(applicant, revie
     ImportRequest.objects.filter(pk=near.pk).update(sla_due=add_working_days(today(), 3, holidays()))
     ImportRequest.objects.filter(pk=overdue.pk).update(sla_due=today() - timedelta(days=3))
     assert tasks.send_sla_reminders() == 2
-    kinds = dict(Notification.objects.filter(kind__startswith="sla").values_list("request_id", "kind"))
+    kinds = dict(Notification.objects.filter(kind__startswith="sla").values_list("import_request_id", "kind"))
     assert kinds == {near.pk: "sla_near", overdue.pk: "sla_overdue"}
     count = Notification.objects.count()
     tasks.send_sla_reminders()

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from approvals import screening, services
+from approvals import screening, selectors, services
 from approvals.models import Assessment, Notification, ReviewEvent
 from approvals.policy import CURRENT_SCREENING_POLICY as POLICY
 from chips.capability import ChipSpec
@@ -86,10 +86,10 @@ def test_same_inputs_give_the_same_hash_and_different_inputs_a_different_one():
 def test_screening_twice_stores_and_sends_nothing_new(applicant, reviewer, django_capture_on_commit_callbacks):
     request = submitted_request(applicant)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.request_screen(request_id=request.pk) is True
+        assert services.request_screen(import_request_id=request.pk) is True
     counts = (Assessment.objects.count(), ReviewEvent.objects.count(), Notification.objects.count())
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert services.request_screen(request_id=request.pk) is False
+        assert services.request_screen(import_request_id=request.pk) is False
     assert callbacks == []
     assert (Assessment.objects.count(), ReviewEvent.objects.count(), Notification.objects.count()) == counts
     assert Notification.objects.filter(recipient=reviewer, kind="new_case").count() == 1
@@ -98,27 +98,27 @@ def test_screening_twice_stores_and_sends_nothing_new(applicant, reviewer, djang
 @pytest.mark.django_db
 def test_rescore_stores_a_new_assessment_only_when_inputs_change(applicant):
     request = request_in_review(applicant)
-    assert services.request_rescore(request_id=request.pk) == (False, False)
+    assert services.request_rescore(import_request_id=request.pk) == (False, False)
     request.company.approved_customer = False
     request.company.save()
-    stored, tier_changed = services.request_rescore(request_id=request.pk)
+    stored, tier_changed = services.request_rescore(import_request_id=request.pk)
     assert stored and not tier_changed
     request.refresh_from_db()
     assert "not_approved_customer" in request.flag_list
     assert request.assessments.count() == 2
-    assert services.request_rescore(request_id=request.pk) == (False, False)
+    assert services.request_rescore(import_request_id=request.pk) == (False, False)
 
 
 @pytest.mark.django_db
 def test_rolling_totals_count_only_this_companys_recent_approvals(applicant, reviewer):
     approved = request_in_review(applicant, lines=[line("nvidia-h20", 100, "12000")])
-    services.request_transition(request_id=approved.pk, action="approve", actor=reviewer)
+    services.request_transition(import_request_id=approved.pk, action="approve", actor=reviewer)
     request_in_review(applicant)
     from tests.factories import ApplicantFactory
 
     stranger = ApplicantFactory(membership__company=CompanyFactory())
     request_in_review(stranger)
-    totals = services.rolling_totals(company_id=applicant.membership.company_id)
+    totals = selectors.rolling_totals(company_id=applicant.membership.company_id)
     assert totals == {"units": 100, "tpp": 100 * 2368}
     later = request_in_review(applicant)
     assert later.current_assessment.metrics["rolling_units_before"] == 100

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from chips import tasks
+from approvals import tasks
 from chips.models import RescoreJob
 from tests.factories import request_in_review
 

@@ -21,7 +21,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         "check", "--deploy", "--fail-level", "WARNING",
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="x7#Qm2!vR9pL4sT8wY1zK6nB3cF5hJ0dG-aE_uI+oP=rW@s3Lk9Vb2Nc8Xz",
-        DJANGO_ALLOWED_HOSTS="chipgate.example.com",
+        DJANGO_ALLOWED_HOSTS="chipgate.example.com", REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -29,9 +29,34 @@ def test_production_settings_pass_check_deploy_without_warnings():
 
 def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", DJANGO_SETTINGS_MODULE="config.settings.production",
-                        DJANGO_ALLOWED_HOSTS="chipgate.example.com")
+                        DJANGO_ALLOWED_HOSTS="chipgate.example.com", REDIS_URL="redis://127.0.0.1:6379/0")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_redis():
+    result = run_manage("check", DJANGO_SETTINGS_MODULE="config.settings.production", REDIS_URL="",
+                        DJANGO_SECRET_KEY="x7#Qm2!vR9pL4sT8wY1zK6nB3cF5hJ0dG-aE_uI+oP=rW@s3Lk9Vb2Nc8Xz",
+                        DJANGO_ALLOWED_HOSTS="chipgate.example.com")
+    assert result.returncode != 0
+    assert "Set the REDIS_URL environment variable: production needs Redis as broker and cache." in result.stderr
+
+
+def run_settings(expression: str, **env) -> str:
+    code = f"from django.conf import settings; print({expression})"
+    return run_manage("shell", "-c", code, DJANGO_SETTINGS_MODULE="config.settings.local", **env).stdout.strip()
+
+
+def test_the_cache_is_redis_when_configured_and_local_memory_otherwise():
+    backend = "settings.CACHES['default']['BACKEND']"
+    assert run_settings(backend, REDIS_URL="redis://127.0.0.1:6379/0").endswith(
+        "django.core.cache.backends.redis.RedisCache")
+    assert run_settings(backend, REDIS_URL="").endswith("django.core.cache.backends.locmem.LocMemCache")
+
+
+def test_base_settings_are_a_complete_settings_module():
+    result = run_manage("check", DJANGO_SETTINGS_MODULE="config.settings.base", DJANGO_SECRET_KEY="base-check")
+    assert result.returncode == 0, result.stderr
 
 
 def test_without_redis_url_local_settings_run_tasks_in_process():

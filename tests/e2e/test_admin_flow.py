@@ -37,7 +37,7 @@ def test_reviewer_and_senior_take_a_senior_tier_case_to_approval(page, login, ar
     page.click("#action-form input[type=submit]")
     assert "now information requested" in page.inner_text(".messagelist")
 
-    services.request_transition(request_id=big.pk, action="respond", actor=applicant,
+    services.request_transition(import_request_id=big.pk, action="respond", actor=applicant,
                                 payload={"answer": "Attached; three labs share the cluster."})
     page.reload()
     assert "three labs share the cluster" in page.inner_text("#case-information-requests")

@@ -61,7 +61,7 @@ def test_an_applicant_files_submits_and_answers_an_order(page, login, people, ar
     order = ImportRequest.objects.get(company=people["applicant-a"].membership.company)
     assert page.url.endswith(f"/requests/{order.public_id}/")
     assert [(line.chip.slug, line.quantity) for line in order.lines.all()] == [("nvidia-h200", 64), ("nvidia-h20", 32)]
-    preview = services.request_preview(request=order).metrics
+    preview = services.request_preview(import_request=order).metrics
     figures = page.inner_text(".figures")
     for expected in (f"{preview['total_tpp']:,.0f}", f"{preview['h100_equivalents']:,.1f}",
                      f"{preview['flop_in_90_days']:.2e}", f"{preview['days_to_1e25']:,.0f}",
@@ -83,7 +83,7 @@ def test_an_applicant_files_submits_and_answers_an_order(page, login, people, ar
     assert "Screened" in page.inner_text(".timeline")
     page.screenshot(path=str(artifacts_dir / "portal-request.png"), full_page=True)
 
-    services.request_transition(request_id=order.pk, action="request_information", actor=people["reviewer"],
+    services.request_transition(import_request_id=order.pk, action="request_information", actor=people["reviewer"],
                                 payload={"question": "Which hall of the data park hosts the cluster?"})
     page.reload()
     assert "Which hall of the data park hosts the cluster?" in page.inner_text(".question")

@@ -33,7 +33,7 @@ def test_conflicting_moves_exactly_one_wins(applicant, reviewer, reviewer2, seni
     def attempt(index, action, payload):
         try:
             barrier.wait()
-            services.request_transition(request_id=request.pk, action=action, actor=actors[index % 3],
+            services.request_transition(import_request_id=request.pk, action=action, actor=actors[index % 3],
                                         payload=payload)
             outcomes.append(("won", action))
         except WorkflowError as exc:
@@ -54,4 +54,4 @@ def test_conflicting_moves_exactly_one_wins(applicant, reviewer, reviewer2, seni
     final = ImportRequest.objects.get(pk=request.pk)
     assert final.version == request.version + 1
     assert final.events.filter(action=winners[0]).count() == 1
-    assert audit_verify_request(request=final) is None
+    assert audit_verify_request(import_request=final) is None

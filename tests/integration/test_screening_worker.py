@@ -18,7 +18,7 @@ def _status(pk):
 
 def test_submit_is_screened_by_the_worker_and_a_second_run_adds_nothing(worker, applicant, reviewer):
     request = draft_request(applicant, lines=[line("nvidia-h200", 64), line("nvidia-h20", 16, "12000")])
-    services.request_transition(request_id=request.pk, action="submit", actor=applicant)
+    services.request_transition(import_request_id=request.pk, action="submit", actor=applicant)
     wait_for(lambda: _status(request.pk) == "under_review")
     request.refresh_from_db()
     assessment = request.current_assessment
@@ -37,7 +37,7 @@ def test_broker_down_at_submit_loses_nothing_and_the_sweep_screens_it(celery_app
     reset_producers(celery_app_real)
     try:
         request = draft_request(applicant)
-        services.request_transition(request_id=request.pk, action="submit", actor=applicant)
+        services.request_transition(import_request_id=request.pk, action="submit", actor=applicant)
         assert _status(request.pk) == "submitted"
     finally:
         celery_app_real.conf.broker_url = real_broker

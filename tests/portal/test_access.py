@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def _with_document(applicant):
     order = draft_request(applicant)
     document = services.document_attach(
-        request_id=order.pk, actor=applicant, uploaded_file=SimpleUploadedFile("plan.pdf", PDF_BYTES)
+        import_request_id=order.pk, actor=applicant, uploaded_file=SimpleUploadedFile("plan.pdf", PDF_BYTES)
     )
     return order, document
 

@@ -14,7 +14,7 @@ DASHBOARD_QUERIES = 9
 
 def _notify(user, order, subject, *, read=False):
     return Notification.objects.create(
-        recipient=user, request=order, kind="status_changed", subject=subject, body=subject,
+        recipient=user, import_request=order, kind="status_changed", subject=subject, body=subject,
         dedupe_key=f"{user.pk}-{subject}", read_at=timezone.now() if read else None,
     )
 

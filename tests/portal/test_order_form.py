@@ -74,6 +74,9 @@ def test_training_figures_are_kept_only_for_model_training(applicant_client):
                                                                                        2_000_000_000_000, 30)
 
 
+TOO_PRECISE = "Unit price must have at most 2 decimals and be at most 9,999,999,999.99."
+
+
 @pytest.mark.parametrize(("overrides", "field", "message"), [
     ({"purpose_category": ""}, "purpose_category", "This field is required."),
     ({"purpose_category": "mining"}, "purpose_category", "Select a valid choice."),
@@ -106,15 +109,15 @@ def test_declaration_errors_show_at_the_field_and_on_top(applicant_client, overr
     (("", "8", "32000.00"), "chip", "This field is required."),
     (("no-such-chip", "8", "32000.00"), "chip", "Select a valid choice. no-such-chip is not one of the available"),
     (("nvidia-h200", "", "32000.00"), "quantity", "This field is required."),
-    (("nvidia-h200", "eight", "32000.00"), "quantity", "Enter a whole number."),
+    (("nvidia-h200", "eight", "32000.00"), "quantity", "Quantity must be a whole number."),
     (("nvidia-h200", "0", "32000.00"), "quantity", "Quantity must be between 1 and 1,000,000."),
     (("nvidia-h200", "1000001", "32000.00"), "quantity", "Quantity must be between 1 and 1,000,000."),
     (("nvidia-h200", "8", ""), "unit_price_usd", "This field is required."),
-    (("nvidia-h200", "8", "cheap"), "unit_price_usd", "Enter a number."),
+    (("nvidia-h200", "8", "cheap"), "unit_price_usd", "Unit price must be a number in USD, such as 32000.00."),
     (("nvidia-h200", "8", "0"), "unit_price_usd", "Unit price must be positive."),
     (("nvidia-h200", "8", "-3"), "unit_price_usd", "Unit price must be positive."),
-    (("nvidia-h200", "8", "1.234"), "unit_price_usd", "Unit price must have at most 2 decimals and 10 digits."),
-    (("nvidia-h200", "8", "12345678901"), "unit_price_usd", "Unit price must have at most 2 decimals and 10 digits."),
+    (("nvidia-h200", "8", "1.234"), "unit_price_usd", TOO_PRECISE),
+    (("nvidia-h200", "8", "12345678901"), "unit_price_usd", TOO_PRECISE),
 ])
 def test_line_errors_show_on_their_row(applicant_client, values, field, message):
     token = form_token(applicant_client)

@@ -4,8 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals import services
 from approvals.models import Document, ImportRequest
-from approvals.validators import MAX_DOCUMENT_BYTES
-from approvals.views import TIER_HINTS
+from portal.views import TIER_HINTS
 from tests.factories import draft_request, line, request_in_review
 from tests.portal.helpers import PDF_BYTES
 
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def _asked(applicant, reviewer, question="Which data centre hall hosts the cluster?"):
     order = request_in_review(applicant)
     services.request_transition(
-        request_id=order.pk, action="request_information", actor=reviewer, payload={"question": question}
+        import_request_id=order.pk, action="request_information", actor=reviewer, payload={"question": question}
     )
     return ImportRequest.objects.get(pk=order.pk)
 
@@ -24,7 +23,7 @@ def test_a_draft_shows_the_preview_computed_by_the_screening_code(applicant_clie
     order = draft_request(applicant, purpose_category="model_training", training_parameters=70_000_000_000,
                           training_tokens=2_000_000_000_000, training_days=60,
                           lines=[line("nvidia-h200", 256), line("nvidia-h20", 64, "12000.00")])
-    expected = services.request_preview(request=order)
+    expected = services.request_preview(import_request=order)
     response = applicant_client.get(f"/requests/{order.public_id}/")
     assert response.status_code == 200
     figures = {figure["label"]: figure["value"] for figure in response.context["preview"]["figures"]}
@@ -98,7 +97,7 @@ def test_a_document_uploads_to_a_draft_and_downloads_under_its_name(applicant_cl
         f"/requests/{order.public_id}/documents/", {"document": SimpleUploadedFile("Floor plan.pdf", PDF_BYTES)}
     )
     assert response.status_code == 302
-    document = Document.objects.get(request=order)
+    document = Document.objects.get(import_request=order)
     assert (document.original_name, document.content_type, document.size) == ("Floor plan.pdf", "application/pdf",
                                                                             len(PDF_BYTES))
     html = applicant_client.get(f"/requests/{order.public_id}/").content.decode()
@@ -116,7 +115,7 @@ def test_a_document_uploads_to_a_draft_and_downloads_under_its_name(applicant_cl
     (None, "This field is required."),
     (SimpleUploadedFile("notes.pdf", b"just text, not a PDF"), "'notes.pdf' is not a PDF, PNG or JPEG file"),
     (SimpleUploadedFile("empty.pdf", b""), "The submitted file is empty."),
-    (SimpleUploadedFile("huge.pdf", PDF_BYTES + b"0" * MAX_DOCUMENT_BYTES), "the limit is 10 MB"),
+    (SimpleUploadedFile("huge.pdf", PDF_BYTES + b"0" * 10 * 1024 * 1024), "the limit is 10 MB"),
 ])
 def test_upload_errors_are_shown_at_the_field(applicant_client, applicant, upload, message):
     order = draft_request(applicant)
@@ -155,7 +154,7 @@ def test_an_answer_can_carry_a_document(applicant_client, applicant, reviewer):
     order = _asked(applicant, reviewer)
     applicant_client.post(f"/requests/{order.public_id}/answer/", {
         "answer": "See the plan.", "document": SimpleUploadedFile("plan.pdf", PDF_BYTES)})
-    document = Document.objects.get(request=order)
+    document = Document.objects.get(import_request=order)
     assert document.information_request == order.information_requests.get()
     order.refresh_from_db()
     assert order.status == "under_review"

@@ -42,7 +42,7 @@ def test_the_confirmation_lists_every_guard_failure_in_words(applicant_client, a
 
 def test_an_order_without_lines_is_told_to_add_one(applicant_client, applicant):
     order = draft_request(applicant)
-    services.request_update(request_id=order.pk, actor=applicant, data={}, lines=[])
+    services.request_update(import_request_id=order.pk, actor=applicant, data={}, lines=[])
     response = applicant_client.get(f"/requests/{order.public_id}/submit/")
     assert response.context["problems"] == [
         {"where": "Lines", "text": "Add at least one line: a chip, a quantity and a unit price."}]
@@ -75,7 +75,7 @@ def test_a_double_clicked_submit_submits_once(applicant_client, applicant):
     first = applicant_client.post(f"/requests/{order.public_id}/submit/")
     second = applicant_client.post(f"/requests/{order.public_id}/submit/")
     assert first.status_code == second.status_code == 302
-    assert ReviewEvent.objects.filter(request=order, action="submit").count() == 1
+    assert ReviewEvent.objects.filter(import_request=order, action="submit").count() == 1
     assert ImportRequest.objects.count() == 1
 
 
@@ -114,7 +114,7 @@ def test_a_withdrawn_order_cannot_be_withdrawn_again(applicant_client, applicant
     applicant_client.post(f"/requests/{order.public_id}/withdraw/")
     response = applicant_client.post(f"/requests/{order.public_id}/withdraw/")
     assert response.status_code == 302
-    assert ReviewEvent.objects.filter(request=order, action="withdraw").count() == 1
+    assert ReviewEvent.objects.filter(import_request=order, action="withdraw").count() == 1
 
 
 def test_a_read_only_member_cannot_withdraw(signed_in, company, applicant):

@@ -1,0 +1,239 @@
+"""Input and output shapes of the REST API v1; they translate JSON to service arguments and back, no rules."""
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from approvals.models import ImportRequest, PurposeCategory, Recommendation
+from approvals.policy import FILING_LIMITS
+from approvals.selectors import available_actions
+from approvals.services import DRAFT_FIELDS, REJECTION_REASONS
+from approvals.states import ACTIONS, TRANSITIONS, Role, Status, Tier
+
+USER_ACTIONS = tuple(dict.fromkeys(move.action for move in TRANSITIONS if move.role != Role.SYSTEM))
+
+
+# Input -------------------------------------------------------------------------------------------
+
+class LineInputSerializer(serializers.Serializer):
+    """The shape of one line, for the schema: the drafts service checks what a line may hold."""
+
+    chip = serializers.SlugField(max_length=64, help_text="Slug of a chip in the catalog (GET /api/v1/chips/).")
+    quantity = serializers.IntegerField(min_value=1, max_value=FILING_LIMITS.max_line_quantity)
+    unit_price_usd = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"),
+        max_value=FILING_LIMITS.max_unit_price_usd, help_text="Unit price in USD.",
+    )
+
+
+@extend_schema_field(serializers.ListField(child=LineInputSerializer(), max_length=FILING_LIMITS.max_lines))
+class LinesField(serializers.Field):
+    """The lines as sent, handed to the drafts service, which names what is wrong as ``lines.<n>.<field>``."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class DraftInputSerializer(serializers.ModelSerializer):
+    """The declaration of a draft; field constraints come from the model, completeness is checked at submit."""
+
+    lines = LinesField(required=False, help_text="Replaces all lines when given.")
+
+    class Meta:
+        model = ImportRequest
+        fields = [*DRAFT_FIELDS, "lines"]
+
+
+class InRangeDateTimeField(serializers.DateTimeField):
+    """DRF lets a naive datetime that leaves the calendar in UTC (year 1 east of Greenwich) escape as a 500."""
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
+class RequestFilterSerializer(serializers.Serializer):
+    status = serializers.MultipleChoiceField(choices=Status.choices, required=False)
+    updated_after = InRangeDateTimeField(required=False)
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    """One flat body for every action; each action reads only the fields named in its help text."""
+
+    action = serializers.ChoiceField(choices=USER_ACTIONS)
+    question = serializers.CharField(required=False, allow_blank=True, help_text="request_information: required.")
+    due_date = serializers.DateField(
+        required=False, allow_null=True, help_text="request_information: optional answer due date (YYYY-MM-DD)."
+    )
+    answer = serializers.CharField(required=False, allow_blank=True, help_text="respond: required.")
+    conditions = serializers.CharField(required=False, allow_blank=True, help_text="approve: optional.")
+    reason_codes = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text=f"reject: one or more of {', '.join(REJECTION_REASONS)}.",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="reject, revoke: required.")
+    recommendation = serializers.ChoiceField(
+        choices=Recommendation.choices, required=False, help_text="escalate: required."
+    )
+    rationale = serializers.CharField(required=False, allow_blank=True, help_text="escalate: required.")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, help_text="return: required; withdraw: optional."
+    )
+
+
+class TokenInputSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+# Output ------------------------------------------------------------------------------------------
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Machine-readable: not_allowed_in_state, forbidden, not_found, ...")
+    detail = serializers.CharField(help_text="A sentence for a person.")
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    """Besides code and detail, one entry per field: ``{"field": ["message"]}`` (lines as ``lines.0.quantity``)."""
+
+
+@extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))
+class AvailableActionsField(serializers.Field):
+    """What the caller may do now; read from the serializer context's user."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, import_request):
+        return available_actions(import_request=import_request, user=self.context["user"])
+
+
+class RequestStatusSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+    tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True)
+    risk_score = serializers.IntegerField(allow_null=True)
+    available_actions = AvailableActionsField()
+
+
+_TIMESTAMP = serializers.DateTimeField()
+
+
+def status_representation(import_request, *, user) -> dict:
+    """The status body of RequestStatusSerializer, built directly: polling is the hot path, and a
+    serializer instance deep-copies its fields on every call."""
+    return {
+        "id": str(import_request.public_id),
+        "reference": import_request.reference,
+        "status": import_request.status,
+        "version": import_request.version,
+        "updated_at": _TIMESTAMP.to_representation(import_request.updated_at),
+        "tier": import_request.tier,
+        "risk_score": import_request.risk_score,
+        "available_actions": available_actions(import_request=import_request, user=user),
+    }
+
+
+class RequestListItemSerializer(RequestStatusSerializer):
+    company = serializers.CharField(source="company.legal_name")
+    purpose_category = serializers.ChoiceField(choices=PurposeCategory.choices)
+    total_units = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class LineOutputSerializer(serializers.Serializer):
+    chip = serializers.CharField(source="chip.slug")
+    chip_name = serializers.CharField(source="chip.__str__")
+    quantity = serializers.IntegerField()
+    unit_price_usd = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class FactorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    contribution = serializers.IntegerField()
+    sentence = serializers.CharField()
+
+
+class AssessmentSerializer(serializers.Serializer):
+    risk_score = serializers.IntegerField()
+    tier = serializers.ChoiceField(choices=Tier.choices)
+    flags = serializers.ListField(child=serializers.CharField())
+    policy_version = serializers.CharField()
+    metrics = serializers.DictField(help_text="Order metrics: total TPP, H100 equivalents, FLOP reach, ...")
+    factors = FactorSerializer(many=True)
+    created_at = serializers.DateTimeField()
+
+
+class InformationRequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    question = serializers.CharField()
+    asked_at = serializers.DateTimeField()
+    due_date = serializers.DateField()
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
+@extend_schema_field(InformationRequestSerializer(allow_null=True))
+class OpenInformationRequestField(serializers.Field):
+    """The unanswered question, from the prefetched information requests (no extra query)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, import_request):
+        unanswered = [info for info in import_request.information_requests.all() if info.answered_at is None]
+        if not unanswered:
+            return None
+        return InformationRequestSerializer(max(unanswered, key=lambda info: (info.asked_at, info.id))).data
+
+
+class RequestDetailSerializer(RequestListItemSerializer):
+    purpose_statement = serializers.CharField()
+    end_user = serializers.CharField()
+    deployment_site = serializers.CharField()
+    attest_no_reexport = serializers.BooleanField()
+    attest_no_military_end_use = serializers.BooleanField()
+    training_parameters = serializers.IntegerField(allow_null=True)
+    training_tokens = serializers.IntegerField(allow_null=True)
+    training_days = serializers.IntegerField(allow_null=True)
+    total_tpp = serializers.FloatField()
+    flags = serializers.ListField(child=serializers.CharField(), source="flag_list")
+    sla_due = serializers.DateField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)
+    conditions = serializers.CharField()
+    lines = LineOutputSerializer(many=True)
+    assessment = AssessmentSerializer(source="current_assessment", allow_null=True)
+    open_information_request = OpenInformationRequestField()
+    documents = DocumentSerializer(many=True)
+
+
+class EventSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", allow_null=True, help_text="Null for the system.")
+    actor_role = serializers.CharField()
+    at = serializers.DateTimeField()
+    comment = serializers.CharField()

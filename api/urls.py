@@ -1,0 +1,28 @@
+"""REST API v1 routes; anything else under /api/v1/ answers a JSON 404 (malformed ids included)."""
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
+
+from api import views
+from api.chips import ChipDetailApi, ChipListApi
+
+
+@csrf_exempt  # token clients send no CSRF token; a POST to a bad path must still get this JSON 404
+def api_not_found(request, *args, **kwargs):
+    return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+
+
+urlpatterns = [
+    # First: status polling is by far the most frequent call, and URL resolution tries routes in order.
+    path("requests/<uuid:public_id>/status/", views.RequestStatusApi.as_view(), name="api-request-status"),
+    path("auth/token/", views.TokenCreateApi.as_view(), name="api-token"),
+    path("chips/", ChipListApi.as_view(), name="api-chip-list"),
+    path("chips/<slug:slug>/", ChipDetailApi.as_view(), name="api-chip-detail"),
+    path("requests/", views.RequestListCreateApi.as_view(), name="api-request-list"),
+    path("requests/<uuid:public_id>/", views.RequestDetailApi.as_view(), name="api-request-detail"),
+    path(
+        "requests/<uuid:public_id>/transitions/", views.RequestTransitionApi.as_view(), name="api-request-transitions"
+    ),
+    path("requests/<uuid:public_id>/events/", views.RequestEventsApi.as_view(), name="api-request-events"),
+    re_path(r"^", api_not_found),
+]

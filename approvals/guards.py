@@ -1,0 +1,64 @@
+"""Guards of the review workflow: pure reads that say what keeps an action from being taken, in words."""
+from approvals import clock
+from approvals.errors import WorkflowError
+from approvals.models import ImportRequest, PurposeCategory, RequestLine
+from approvals.policy import FILING_LIMITS
+from approvals.states import Status, Tier
+from chips.models import FrameworkStatus
+
+
+def submit_problems(import_request: ImportRequest, lines: list[RequestLine]) -> dict[str, list[str]]:
+    """What keeps a draft from being submitted, per field, in words for the applicant."""
+    problems: dict[str, list[str]] = {}
+    if not lines:
+        problems["lines"] = ["Add at least one line: a chip, a quantity and a unit price."]
+    for index, line in enumerate(lines):
+        if line.chip.framework_status != FrameworkStatus.ELIGIBLE:
+            problems[f"lines.{index}.chip"] = [
+                f"{line.chip} is {line.chip.get_framework_status_display().lower()}: only chips eligible under "
+                "the approved-customer framework can be imported."
+            ]
+    statement = (import_request.purpose_statement or "").strip()
+    minimum = FILING_LIMITS.min_purpose_length
+    if len(statement) < minimum:
+        problems["purpose_statement"] = [
+            f"Describe the purpose in at least {minimum} characters ({len(statement)} so far): what "
+            "will run on the chips, for whom, and why domestic accelerators do not meet the need."
+        ]
+    if not import_request.end_user.strip():
+        problems["end_user"] = ["Name the end user."]
+    if not import_request.deployment_site.strip():
+        problems["deployment_site"] = ["Give the deployment site (address of the data centre)."]
+    if not import_request.attest_no_reexport:
+        problems["attest_no_reexport"] = ["Attest that the chips will not be re-exported."]
+    if not import_request.attest_no_military_end_use:
+        problems["attest_no_military_end_use"] = ["Attest that there is no military end use."]
+    if import_request.purpose_category == PurposeCategory.MODEL_TRAINING:
+        for field, words in (
+            ("training_parameters", "the model size in parameters"),
+            ("training_tokens", "the number of training tokens"),
+            ("training_days", "the planned training duration in days"),
+        ):
+            if not getattr(import_request, field):
+                problems[field] = [f"For model training, declare {words}."]
+    return problems
+
+
+def guard_refusal(import_request: ImportRequest, actor, action: str) -> WorkflowError | None:
+    """Payload-independent guards beyond state and role: the refusal (code and sentence), or None."""
+    if action == "approve" and import_request.status == Status.UNDER_REVIEW and import_request.tier != Tier.STANDARD:
+        return WorkflowError(WorkflowError.FORBIDDEN, (
+            "This is a senior-tier case: escalate it with a recommendation; a senior reviewer signs it off."
+        ))
+    if action in ("approve", "reject") and import_request.status == Status.SENIOR_REVIEW and actor is not None \
+            and import_request.escalated_by_id == actor.pk:
+        return WorkflowError(WorkflowError.FORBIDDEN, (
+            "Two-person rule: you escalated this case, so another senior reviewer must decide it."
+        ))
+    if action == "lapse" and not import_request.information_requests.filter(
+        answered_at__isnull=True, due_date__lt=clock.today()
+    ).exists():
+        return WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE, "The answer is not overdue yet.")
+    if action == "expire" and (import_request.valid_until is None or import_request.valid_until >= clock.today()):
+        return WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE, "The approval is still valid.")
+    return None

@@ -1,0 +1,52 @@
+"""Every write of the review workflow, one module per concern; callers use the names listed here."""
+from approvals.services.assessments import assessment_apply, assessment_store, request_preview
+from approvals.services.cases import may_claim, may_release, request_claim, request_release
+from approvals.services.documents import document_attach
+from approvals.services.drafts import DRAFT_FIELDS, clean_lines, request_create, request_update
+from approvals.services.idempotency import IdempotencyKeyReused, idempotency_keys_purge, idempotent_call
+from approvals.services.periodic import (
+    requests_stuck_in_submitted,
+    requests_to_expire,
+    requests_to_lapse,
+    system_transition_many,
+)
+from approvals.services.screening_runs import (
+    request_rescore,
+    request_screen,
+    rescore_after_policy_change,
+    rescore_job_run,
+    rescore_job_start,
+    rescore_jobs_left_queued,
+)
+from approvals.services.transitions import REJECTION_REASONS, request_respond, request_transition
+
+__all__ = [
+    "DRAFT_FIELDS",
+    "REJECTION_REASONS",
+    "IdempotencyKeyReused",
+    "assessment_apply",
+    "assessment_store",
+    "clean_lines",
+    "document_attach",
+    "idempotency_keys_purge",
+    "idempotent_call",
+    "may_claim",
+    "may_release",
+    "request_claim",
+    "request_create",
+    "request_preview",
+    "request_release",
+    "request_rescore",
+    "request_respond",
+    "request_screen",
+    "request_transition",
+    "request_update",
+    "requests_stuck_in_submitted",
+    "requests_to_expire",
+    "requests_to_lapse",
+    "rescore_after_policy_change",
+    "rescore_job_run",
+    "rescore_job_start",
+    "rescore_jobs_left_queued",
+    "system_transition_many",
+]

@@ -1,0 +1,49 @@
+"""Assessments: the screening code run on a request's stored lines and declaration, stored once per input."""
+from approvals import screening
+from approvals.models import Assessment, ImportRequest
+from approvals.selectors import rolling_totals
+
+
+def _screening_inputs(import_request: ImportRequest):
+    lines = [
+        screening.LineInput(
+            spec=line.chip.spec, chip_name=str(line.chip), quantity=line.quantity,
+            unit_price_usd=line.unit_price_usd, revenue_share_rate=line.chip.revenue_share_rate,
+            framework_status=line.chip.framework_status,
+        )
+        for line in import_request.lines.select_related("chip")
+    ]
+    declaration = screening.Declaration(
+        purpose_category=import_request.purpose_category,
+        approved_customer=import_request.company.approved_customer,
+        training_parameters=import_request.training_parameters, training_tokens=import_request.training_tokens,
+        training_days=import_request.training_days,
+    )
+    totals = rolling_totals(company_id=import_request.company_id, exclude_import_request_id=import_request.pk)
+    return lines, declaration, screening.RollingTotals(units=totals["units"], tpp=totals["tpp"])
+
+
+def request_preview(*, import_request: ImportRequest) -> screening.AssessmentResult:
+    """The assessment the request would get now, without storing anything (the portal's preview)."""
+    return screening.assess(*_screening_inputs(import_request))
+
+
+def assessment_store(import_request: ImportRequest) -> tuple[Assessment, bool]:
+    """The request's assessment for its current inputs: (assessment, created now)."""
+    result = screening.assess(*_screening_inputs(import_request))
+    return Assessment.objects.get_or_create(
+        import_request=import_request, input_hash=result.input_hash,
+        defaults={
+            "policy_version": result.policy_version, "metrics": result.metrics,
+            "line_metrics": result.line_metrics, "factors": result.factors_as_data(),
+            "risk_score": result.risk_score, "tier": result.tier, "flags": result.flags,
+        },
+    )
+
+
+def assessment_apply(import_request: ImportRequest, assessment: Assessment) -> list[str]:
+    """Make the assessment the request's current one; returns the fields changed."""
+    import_request.current_assessment = assessment
+    import_request.tier, import_request.risk_score = assessment.tier, assessment.risk_score
+    import_request.flags = " ".join(assessment.flags)
+    return ["current_assessment", "tier", "risk_score", "flags"]

@@ -1,0 +1,56 @@
+"""Documents: files attached to a draft or an answer, checked by content and size, stored under random names."""
+import hashlib
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from approvals import audit
+from approvals.errors import WorkflowError, invalid
+from approvals.models import Document, ImportRequest
+from approvals.policy import FILING_LIMITS
+from approvals.services.common import lock_import_request, require_filer
+from approvals.states import Role, Status
+from approvals.validators import sniff_document_type
+
+
+@transaction.atomic
+def document_attach(
+    *, import_request_id: int, actor, uploaded_file, information_request_id: int | None = None
+) -> Document:
+    """Store an uploaded PDF, PNG or JPEG under a random name; checked by content and size."""
+    import_request = lock_import_request(import_request_id)
+    require_filer(actor, import_request.company_id)
+    if import_request.status not in (Status.DRAFT, Status.INFORMATION_REQUESTED):
+        raise WorkflowError(
+            WorkflowError.NOT_ALLOWED_IN_STATE,
+            "Documents can be added to a draft, or with an answer to a request for information.",
+        )
+    name = (getattr(uploaded_file, "name", "") or "document").rsplit("/", 1)[-1][:255]
+    limit = FILING_LIMITS.max_document_bytes
+    if uploaded_file.size > limit:
+        raise invalid({"file": [
+            f"'{name}' is {uploaded_file.size / 2**20:.1f} MB; the limit is {limit / 2**20:.0f} MB."
+        ]})
+    uploaded_file.seek(0)
+    content_type = sniff_document_type(uploaded_file.read(16))
+    if content_type is None:
+        raise invalid({"file": [f"'{name}' is not a PDF, PNG or JPEG file (checked by its content)."]})
+    uploaded_file.seek(0)
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    document = Document(
+        import_request=import_request, information_request_id=information_request_id, original_name=name,
+        content_type=content_type, size=uploaded_file.size, sha256=digest.hexdigest(), uploaded_by=actor,
+    )
+    document.file.save("upload", uploaded_file, save=False)
+    document.save()
+    ImportRequest.objects.filter(pk=import_request.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    audit.event_append(
+        import_request=import_request, action="attach_document", from_status=import_request.status,
+        to_status=import_request.status, actor=actor, actor_role=Role.APPLICANT,
+        payload={"document": document.pk, "name": name, "sha256": document.sha256, "size": document.size},
+    )
+    return document

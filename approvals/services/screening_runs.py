@@ -1,0 +1,121 @@
+"""Screening runs: a submitted request scored and moved to review; open requests re-scored after a catalog or
+policy change, as background jobs with progress."""
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from approvals import audit
+from approvals.errors import WorkflowError
+from approvals.models import ImportRequest
+from approvals.queue import enqueue_on_commit
+from approvals.screening import policy_version
+from approvals.services.assessments import assessment_apply, assessment_store
+from approvals.services.common import lock_import_request
+from approvals.services.transitions import request_transition
+from approvals.states import RESCORABLE, Role
+from chips.models import RescoreJob
+
+logger = logging.getLogger(__name__)
+RESCORE_BATCH_SIZE = 100
+RESCORE_TASK = "chips.tasks.rescore_open_requests"
+
+
+def request_screen(*, import_request_id: int) -> bool:
+    """Score a submitted request and move it to review; True when it moved. Safe to run twice."""
+    try:
+        request_transition(import_request_id=import_request_id, action="screen", actor=None)
+    except WorkflowError as exc:
+        if exc.code == WorkflowError.NOT_ALLOWED_IN_STATE:
+            return False  # already screened (or withdrawn) by the time this run got the lock
+        raise
+    return True
+
+
+@transaction.atomic
+def request_rescore(*, import_request_id: int) -> tuple[bool, bool]:
+    """Re-score an open request after a catalog or policy change: (new assessment stored, tier changed)."""
+    import_request = lock_import_request(import_request_id)
+    if import_request.status not in RESCORABLE:
+        return False, False
+    assessment, created = assessment_store(import_request)
+    if not created or import_request.current_assessment_id == assessment.pk:
+        return False, False
+    previous_tier = import_request.tier
+    fields = assessment_apply(import_request, assessment)
+    import_request.version = F("version") + 1
+    import_request.save(update_fields=[*fields, "version", "updated_at"])
+    audit.event_append(
+        import_request=import_request, action="rescore", from_status=import_request.status,
+        to_status=import_request.status, actor=None, actor_role=Role.SYSTEM,
+        comment="Re-scored after a catalog or policy change.",
+        payload={"assessment": assessment.pk, "tier": assessment.tier, "previous_tier": previous_tier,
+                 "risk_score": assessment.risk_score},
+    )
+    return True, previous_tier != assessment.tier
+
+
+def rescore_job_start(*, triggered_by=None, chip=None, reason: str) -> RescoreJob:
+    """Record a queued re-scoring job and start it once the change that caused it has committed."""
+    job = RescoreJob.objects.create(triggered_by=triggered_by, chip=chip, reason=reason[:255])
+    enqueue_on_commit(RESCORE_TASK, job.pk)
+    return job
+
+
+def rescore_jobs_left_queued(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
+    """Jobs still queued a while after their change committed (the broker was down at the time)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        RescoreJob.objects.filter(status=RescoreJob.Status.QUEUED, created_at__lte=cutoff).values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def rescore_after_policy_change() -> RescoreJob | None:
+    """A job re-scoring open requests assessed under an older screening or capability policy, unless one for
+    this policy is already queued or running; None when every open request is current."""
+    current = policy_version()
+    outdated = ImportRequest.objects.filter(status__in=RESCORABLE, current_assessment__isnull=False).exclude(
+        current_assessment__policy_version=current
+    )
+    if not outdated.exists():
+        return None
+    reason = f"Policy {current} came into force."
+    pending = RescoreJob.objects.filter(
+        reason=reason, status__in=(RescoreJob.Status.QUEUED, RescoreJob.Status.RUNNING)
+    )
+    if pending.exists():
+        return None
+    return rescore_job_start(reason=reason)
+
+
+def rescore_job_run(*, job_id: int) -> None:
+    """Re-score each open request; safe to run twice (an unchanged input stores nothing new)."""
+    jobs = RescoreJob.objects.filter(pk=job_id)
+    if not jobs.exclude(status=RescoreJob.Status.DONE).exists():
+        return
+    import_request_ids = list(
+        ImportRequest.objects.filter(status__in=RESCORABLE).order_by("pk").values_list("pk", flat=True)
+    )
+    jobs.update(
+        status=RescoreJob.Status.RUNNING, started_at=timezone.now(), total=len(import_request_ids), processed=0,
+        rescored=0, tiers_changed=0, error="",
+    )
+    processed = rescored = tiers_changed = 0
+    try:
+        for start in range(0, len(import_request_ids), RESCORE_BATCH_SIZE):
+            batch = import_request_ids[start:start + RESCORE_BATCH_SIZE]
+            for import_request_id in batch:
+                stored, tier_changed = request_rescore(import_request_id=import_request_id)
+                rescored += stored
+                tiers_changed += tier_changed
+            processed += len(batch)
+            jobs.update(processed=processed, rescored=rescored, tiers_changed=tiers_changed)
+    except Exception as exc:
+        jobs.update(status=RescoreJob.Status.FAILED, finished_at=timezone.now(), error=str(exc)[:2000])
+        raise
+    jobs.update(status=RescoreJob.Status.DONE, finished_at=timezone.now())
+    logger.info("Re-scoring job %s: %s of %s requests re-scored", job_id, rescored, processed)
+

@@ -1,0 +1,253 @@
+"""The one transition service: every move of the review state machine, with its guard and its effects."""
+from collections.abc import Callable
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django_fsm import can_proceed, has_transition_perm
+
+from approvals import audit, clock, roles
+from approvals.errors import WorkflowError, invalid
+from approvals.guards import guard_refusal, submit_problems
+from approvals.models import ImportRequest, InformationRequest, Recommendation
+from approvals.policy import CURRENT_SCREENING_POLICY, FILING_LIMITS
+from approvals.queue import enqueue_on_commit
+from approvals.services.assessments import assessment_apply, assessment_store
+from approvals.services.common import lock_import_request
+from approvals.services.documents import document_attach
+from approvals.states import Role, Tier, fsm_method_name, move_for
+
+REJECTION_REASONS = {
+    "insufficient_purpose": "The stated purpose is not specific enough",
+    "domestic_alternative": "Domestic accelerators can serve the stated use",
+    "over_provisioned": "The order exceeds what the stated purpose needs",
+    "end_user_concern": "Concern about the end user or deployment site",
+    "cap_exceeded": "The customer cap would be exceeded",
+    "incomplete_documents": "Documents are missing or inconsistent",
+    "other": "Other (see the reason)",
+}
+
+
+def _text(payload: dict, field: str, *, required: bool, label: str) -> str:
+    value = payload.get(field, "")
+    if not isinstance(value, str):
+        raise invalid({field: [f"{label} must be text."]})
+    value = value.strip()
+    if required and not value:
+        raise invalid({field: [f"{label} is required."]})
+    limit = FILING_LIMITS.max_text_length
+    if len(value) > limit:
+        raise invalid({field: [f"{label} must be at most {limit:,} characters."]})
+    return value
+
+
+def _date(payload: dict, field: str) -> date | None:
+    value = payload.get(field)
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise invalid({field: ["Give a date as YYYY-MM-DD."]}) from exc
+
+
+# Effects: each takes (import_request, actor, payload, now) and returns (fields changed, comment, event payload).
+
+def _effects_submit(import_request, actor, payload, now):
+    problems = submit_problems(import_request, list(import_request.lines.select_related("chip")))
+    if problems:
+        raise invalid(problems, "The request cannot be submitted yet.")
+    import_request.submitted_at = now
+    enqueue_on_commit("approvals.tasks.screen_request", import_request.pk)
+    return ["submitted_at"], "", {}
+
+
+def _effects_screen(import_request, actor, payload, now):
+    assessment, _ = assessment_store(import_request)
+    policy = CURRENT_SCREENING_POLICY
+    fields = assessment_apply(import_request, assessment)
+    import_request.queue = policy.queues.get(import_request.purpose_category, "general")
+    import_request.sla_working_days = (
+        policy.senior_sla_working_days if assessment.tier == Tier.SENIOR else policy.standard_sla_working_days
+    )
+    import_request.sla_due = clock.add_working_days(clock.today(), import_request.sla_working_days, clock.holidays())
+    return [*fields, "queue", "sla_working_days", "sla_due"], "", {
+        "assessment": assessment.pk, "tier": assessment.tier, "risk_score": assessment.risk_score,
+        "flags": assessment.flags,
+    }
+
+
+def _effects_request_information(import_request, actor, payload, now):
+    question = _text(payload, "question", required=True, label="The question")
+    today = clock.today()
+    due = _date(payload, "due_date") or clock.add_working_days(
+        today, CURRENT_SCREENING_POLICY.information_due_working_days, clock.holidays()
+    )
+    if due <= today:
+        raise invalid({"due_date": ["The answer's due date must be after today."]})
+    info = InformationRequest.objects.create(
+        import_request=import_request, question=question, asked_by=actor, due_date=due
+    )
+    if import_request.sla_due is not None:
+        import_request.sla_paused_days_left = clock.working_days_between(today, import_request.sla_due,
+                                                                         clock.holidays())
+    import_request.sla_due = None
+    if import_request.assignee_id is None:
+        import_request.assignee = actor
+    return ["sla_paused_days_left", "sla_due", "assignee"], question, {
+        "information_request": info.pk, "due_date": due.isoformat()
+    }
+
+
+def _effects_respond(import_request, actor, payload, now):
+    answer = _text(payload, "answer", required=True, label="The answer")
+    info = import_request.information_requests.filter(answered_at__isnull=True).order_by("-asked_at").first()
+    if info is None:
+        raise WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE, "There is no open question to answer.")
+    info.answer, info.answered_by, info.answered_at = answer, actor, now
+    info.save(update_fields=["answer", "answered_by", "answered_at"])
+    days_left = import_request.sla_paused_days_left or 0
+    import_request.sla_due = clock.add_working_days(clock.today(), max(days_left, 0), clock.holidays())
+    import_request.sla_paused_days_left = None
+    return ["sla_due", "sla_paused_days_left"], answer, {"information_request": info.pk}
+
+
+def _decide(import_request, now):
+    import_request.decided_at = now
+    return ["decided_at"]
+
+
+def _effects_approve(import_request, actor, payload, now):
+    conditions = _text(payload, "conditions", required=False, label="Conditions")
+    import_request.conditions = conditions
+    months = CURRENT_SCREENING_POLICY.approval_validity_months
+    import_request.valid_until = timezone.localdate(now) + relativedelta(months=months)
+    fields = ["conditions", "valid_until", *_decide(import_request, now)]
+    return fields, conditions, {"conditions": conditions, "valid_until": import_request.valid_until.isoformat()}
+
+
+def _effects_reject(import_request, actor, payload, now):
+    codes = payload.get("reason_codes")
+    if not isinstance(codes, list) or not codes or not all(isinstance(code, str) for code in codes):
+        raise invalid({"reason_codes": [f"Give one or more reason codes from: {', '.join(REJECTION_REASONS)}."]})
+    unknown = [code for code in codes if code not in REJECTION_REASONS]
+    if unknown:
+        raise invalid({"reason_codes": [f"Unknown reason code(s): {', '.join(unknown)}."]})
+    reason = _text(payload, "reason", required=True, label="The reason")
+    return _decide(import_request, now), reason, {"reason_codes": sorted(set(codes))}
+
+
+def _effects_escalate(import_request, actor, payload, now):
+    recommendation = payload.get("recommendation")
+    if recommendation not in Recommendation.values:
+        raise invalid({"recommendation": ["Recommend either 'approve' or 'reject'."]})
+    rationale = _text(payload, "rationale", required=True, label="The rationale")
+    import_request.escalated_by, import_request.recommendation = actor, recommendation
+    return ["escalated_by", "recommendation"], rationale, {"recommendation": recommendation}
+
+
+def _effects_return(import_request, actor, payload, now):
+    comment = _text(payload, "comment", required=True, label="The comment")
+    import_request.escalated_by, import_request.recommendation = None, ""
+    return ["escalated_by", "recommendation"], comment, {}
+
+
+def _effects_withdraw(import_request, actor, payload, now):
+    return [], _text(payload, "comment", required=False, label="The comment"), {}
+
+
+def _effects_lapse(import_request, actor, payload, now):
+    return _decide(import_request, now), "The answer to the request for information is overdue.", {}
+
+
+def _effects_expire(import_request, actor, payload, now):
+    return [], "The approval's validity has ended.", {}
+
+
+def _effects_revoke(import_request, actor, payload, now):
+    return [], _text(payload, "reason", required=True, label="The reason"), {}
+
+
+EFFECTS: dict[str, Callable] = {
+    "submit": _effects_submit,
+    "screen": _effects_screen,
+    "request_information": _effects_request_information,
+    "respond": _effects_respond,
+    "approve": _effects_approve,
+    "reject": _effects_reject,
+    "escalate": _effects_escalate,
+    "return": _effects_return,
+    "withdraw": _effects_withdraw,
+    "lapse": _effects_lapse,
+    "expire": _effects_expire,
+    "revoke": _effects_revoke,
+}
+
+
+def request_transition(*, import_request_id: int, action: str, actor, payload: dict | None = None) -> ImportRequest:
+    """Every state change: lock, re-check state, role and guard, save, audit, then side effects on commit.
+
+    ``actor`` is a user, or None for the system (worker and beat).
+    """
+    if action not in EFFECTS:
+        raise invalid({"action": [f"Unknown action '{action}'. Actions: {', '.join(EFFECTS)}."]})
+    payload = payload or {}
+    if not isinstance(payload, dict):
+        raise invalid({"payload": ["The payload must be an object."]})
+    with transaction.atomic():
+        import_request = lock_import_request(import_request_id)
+        move = move_for(action, import_request.status)
+        if move is None:
+            raise WorkflowError(
+                WorkflowError.NOT_ALLOWED_IN_STATE,
+                f"'{action}' is not possible while the request is {import_request.get_status_display().lower()}.",
+            )
+        if not roles.actor_has_role(import_request, actor, move.role):
+            raise WorkflowError(
+                WorkflowError.FORBIDDEN, f"Only the {Role(move.role).label.lower()} may {move.label.lower()} here."
+            )
+        refusal = guard_refusal(import_request, actor, action)
+        if refusal:
+            raise refusal
+        method = getattr(import_request, fsm_method_name(action))
+        if not (can_proceed(method) and has_transition_perm(method, actor)):
+            raise WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE, f"'{action}' is not possible now.")
+        from_status = import_request.status
+        now = timezone.now()
+        fields, comment, event_payload = EFFECTS[action](import_request, actor, payload, now)
+        method()
+        import_request.version = F("version") + 1
+        import_request.save(update_fields=["status", "version", "updated_at", *fields])
+        event = audit.event_append(
+            import_request=import_request, action=action, from_status=from_status, to_status=import_request.status,
+            actor=actor, actor_role=move.role, comment=comment, payload=event_payload,
+        )
+        enqueue_on_commit("approvals.tasks.notify_event", event.pk)
+    import_request.refresh_from_db()
+    return import_request
+
+
+def request_respond(*, import_request_id: int, actor, answer: str, uploaded_file=None) -> ImportRequest:
+    """Answer the open question, optionally with a document: both stand or fall together, and a refused
+    answer leaves no stored file behind."""
+    document = None
+    try:
+        with transaction.atomic():
+            if uploaded_file is not None:
+                question = InformationRequest.objects.filter(
+                    import_request_id=import_request_id, answered_at__isnull=True
+                ).order_by("-asked_at").first()
+                if question is None:
+                    raise WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE, "There is no open question to answer.")
+                document = document_attach(import_request_id=import_request_id, actor=actor,
+                                           uploaded_file=uploaded_file, information_request_id=question.pk)
+            return request_transition(import_request_id=import_request_id, action="respond", actor=actor,
+                                      payload={"answer": answer})
+    except Exception:
+        if document is not None:
+            document.file.delete(save=False)
+        raise

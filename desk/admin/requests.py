@@ -1,0 +1,261 @@
+"""The review desk's workflow records: queues and case pages that read, and actions that call the services."""
+from django.contrib import admin
+from django.db.models import F, Q
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from approvals import audit, roles, selectors
+from approvals.models import (
+    Assessment,
+    Company,
+    CompanyMember,
+    Document,
+    ImportRequest,
+    InformationRequest,
+    Notification,
+    ReviewEvent,
+)
+from approvals.policy import CURRENT_SCREENING_POLICY
+from approvals.states import OPEN, Status
+from desk.actions import claim_view, desk_actions, release_view, transition_view
+
+FLAG_CODES = tuple(code for code, rule in CURRENT_SCREENING_POLICY.rules.items() if rule.flag)
+
+
+def document_url(import_request: ImportRequest, document: Document) -> str:
+    """The portal's download URL (it checks who may read the file; reviewers and auditors may)."""
+    return f"/requests/{import_request.public_id}/documents/{document.pk}/"
+
+
+class FlagFilter(admin.SimpleListFilter):
+    title = "flag"
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return [(code, code.replace("_", " ")) for code in FLAG_CODES]
+
+    def queryset(self, request, queryset):
+        code = self.value()
+        if code not in FLAG_CODES:
+            return queryset
+        # Flags are stored space-separated; match whole codes, never a code inside a longer one.
+        return queryset.filter(
+            Q(flags=code) | Q(flags__startswith=f"{code} ") | Q(flags__endswith=f" {code}")
+            | Q(flags__contains=f" {code} ")
+        )
+
+
+class CaseFilter(admin.SimpleListFilter):
+    title = "cases"
+    parameter_name = "cases"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "My cases"), ("unassigned", "Unassigned"), ("overdue", "Overdue")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "mine":
+            return queryset.filter(assignee=request.user)
+        if value == "unassigned":
+            return queryset.filter(assignee__isnull=True, status__in=OPEN)
+        if value == "overdue":
+            return queryset.filter(status__in=OPEN, sla_due__lt=timezone.localdate())
+        return queryset
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Workflow records are written by the services only; the admin shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRequest)
+class ImportRequestAdmin(ReadOnlyAdmin):
+    change_form_template = "desk/importrequest/change_form.html"
+    change_list_template = "desk/importrequest/change_list.html"
+    list_display = (
+        "reference", "company", "status", "tier", "risk_score", "h100e_display", "sla_display", "assignee",
+        "flags_display",
+    )
+    list_filter = ("status", "tier", FlagFilter, CaseFilter)
+    list_select_related = ("company", "assignee")
+    search_fields = ("reference", "company__legal_name", "company__uscc")
+    show_full_result_count = False
+    fieldsets = (
+        ("Case", {"fields": (
+            "reference", "public_id", "company", "created_by", "status", "tier", "risk_score", "flags", "queue",
+            "assignee", "escalated_by", "recommendation", "conditions",
+        )}),
+        ("Clock", {"fields": (
+            "sla_working_days", "sla_due", "sla_paused_days_left", "submitted_at", "decided_at", "valid_until",
+        )}),
+        ("Declared purpose", {"fields": (
+            "purpose_category", "purpose_statement", "end_user", "deployment_site", "attest_no_reexport",
+            "attest_no_military_end_use", "training_parameters", "training_tokens", "training_days",
+        )}),
+        ("Order", {"fields": ("total_units", "total_tpp_display", "h100e_display")}),
+    )
+    readonly_fields = tuple(
+        name for _, options in fieldsets for name in options["fields"]
+    )
+
+    def get_queryset(self, request):
+        # Drafts are the company's unfinished work: the regulator sees a request from submission on.
+        return super().get_queryset(request).exclude(status=Status.DRAFT).select_related(
+            "company", "assignee", "created_by", "escalated_by", "current_assessment"
+        )
+
+    def get_ordering(self, request):
+        return [F("sla_due").asc(nulls_last=True), "submitted_at", "id"]
+
+    @admin.display(description="H100-eq.", ordering="total_tpp")
+    def h100e_display(self, obj: ImportRequest) -> str:
+        return f"{obj.h100_equivalents:,.0f}"
+
+    @admin.display(description="total TPP", ordering="total_tpp")
+    def total_tpp_display(self, obj: ImportRequest) -> str:
+        return f"{obj.total_tpp:,.0f}"
+
+    @admin.display(description="SLA due", ordering="sla_due")
+    def sla_display(self, obj: ImportRequest) -> str:
+        if obj.sla_due is None:
+            if obj.status == Status.INFORMATION_REQUESTED and obj.sla_paused_days_left is not None:
+                return f"paused ({obj.sla_paused_days_left} working days left)"
+            return "-"
+        state = selectors.sla_state(import_request=obj, today=timezone.localdate())
+        if not state:
+            return obj.sla_due.isoformat()
+        return format_html('<span class="sla sla-{}">{} ({})</span>', state, obj.sla_due.isoformat(), state)
+
+    @admin.display(description="flags")
+    def flags_display(self, obj: ImportRequest) -> str:
+        return ", ".join(code.replace("_", " ") for code in obj.flag_list)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/claim/",
+                 wrap(require_POST(lambda request, object_id: claim_view(self, request, object_id))),
+                 name="approvals_importrequest_claim"),
+            path("<path:object_id>/release/",
+                 wrap(require_POST(lambda request, object_id: release_view(self, request, object_id))),
+                 name="approvals_importrequest_release"),
+            path("<path:object_id>/do/<slug:action>/",
+                 wrap(lambda request, object_id, action: transition_view(self, request, object_id, action)),
+                 name="approvals_importrequest_action"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        import_request = self.get_object(request, object_id)
+        if import_request is not None and self.has_view_permission(request, import_request):
+            extra_context = {**(extra_context or {}), **self.case_context(import_request, request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def case_context(self, import_request: ImportRequest, user) -> dict:
+        """Everything the case page shows beyond the fields, each read with a fixed number of queries."""
+        lines = list(import_request.lines.select_related("chip"))
+        documents = [
+            {"document": document, "url": document_url(import_request, document)}
+            for document in import_request.documents.all()
+        ]
+        information_requests = list(
+            import_request.information_requests.select_related("asked_by", "answered_by").prefetch_related("documents")
+        )
+        assessment = import_request.current_assessment
+        metrics = []
+        if assessment is not None:
+            metrics = [(name.replace("_", " "), _number(value)) for name, value in assessment.metrics.items()]
+        chain_break = audit.audit_verify_request(import_request=import_request)
+        return {
+            "case_lines": lines,
+            "case_documents": documents,
+            "case_information_requests": information_requests,
+            "case_assessment": assessment,
+            "case_metrics": metrics,
+            "case_rolling": selectors.rolling_totals(company_id=import_request.company_id),
+            "case_timeline": list(selectors.request_timeline(import_request=import_request)),
+            "case_chain_break": chain_break,
+            "case_actions": desk_actions(import_request, user),
+            "case_sla_state": selectors.sla_state(import_request=import_request, today=timezone.localdate()),
+            "case_is_reviewer": roles.is_reviewer(user),
+        }
+
+
+def _number(value) -> str:
+    if isinstance(value, bool) or value is None:
+        return "-" if value is None else ("yes" if value else "no")
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.3e}" if abs(value) >= 1e9 else f"{value:,.2f}"
+    return str(value)
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(ReadOnlyAdmin):
+    """The audit trail: nobody, superusers included, can add, change or delete an event here."""
+
+    list_display = ("import_request", "seq", "action", "from_status", "to_status", "actor", "actor_role", "at")
+    list_filter = ("action", "actor_role")
+    list_select_related = ("import_request", "actor")
+    search_fields = ("import_request__reference",)
+    readonly_fields = (
+        "import_request", "seq", "action", "from_status", "to_status", "actor", "actor_role", "at", "comment",
+        "payload", "prev_hash", "hash",
+    )
+    fields = readonly_fields
+    ordering = ("-at", "-id")
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ("import_request", "tier", "risk_score", "policy_version", "created_at")
+    list_filter = ("tier", "policy_version")
+    list_select_related = ("import_request",)
+    search_fields = ("import_request__reference",)
+
+
+@admin.register(InformationRequest)
+class InformationRequestAdmin(ReadOnlyAdmin):
+    list_display = ("import_request", "asked_by", "asked_at", "due_date", "answered_at")
+    list_select_related = ("import_request", "asked_by")
+    search_fields = ("import_request__reference", "question", "answer")
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "import_request", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_select_related = ("import_request", "uploaded_by")
+    search_fields = ("import_request__reference", "original_name", "sha256")
+    exclude = ("file",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("subject", "recipient", "kind", "import_request", "created_at", "read_at", "emailed_at")
+    list_filter = ("kind",)
+    list_select_related = ("recipient", "import_request")
+
+
+class CompanyMemberInline(admin.TabularInline):
+    model = CompanyMember
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ("legal_name", "uscc", "approved_customer", "approved_customer_reference")
+    list_filter = ("approved_customer",)
+    search_fields = ("legal_name", "uscc")
+    inlines = (CompanyMemberInline,)

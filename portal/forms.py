@@ -1,0 +1,125 @@
+"""Portal forms: they turn what a person typed into the plain data the services take; the services hold the rules."""
+from django import forms
+from django.forms import BaseFormSet, formset_factory
+
+from approvals.models import PurposeCategory
+from approvals.policy import FILING_LIMITS
+from chips.models import FrameworkStatus
+from chips.selectors import chip_list
+
+
+def chip_choices() -> list:
+    """Catalog chips grouped by framework status, each labelled with its TPP so the choice is informed."""
+    groups: dict[str, list[tuple[str, str]]] = {status: [] for status in FrameworkStatus.values}
+    for chip in chip_list():
+        groups[chip.framework_status].append((chip.slug, f"{chip} — TPP {chip.tpp:,.0f}"))
+    return [("", "Choose a chip…")] + [
+        (FrameworkStatus(status).label, options) for status, options in groups.items() if options
+    ]
+
+
+class DeclarationForm(forms.Form):
+    purpose_category = forms.ChoiceField(
+        label="Purpose category", choices=[("", "Choose a category…"), *PurposeCategory.choices]
+    )
+    purpose_statement = forms.CharField(
+        label="Purpose statement", required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "aria-describedby": "purpose-count purpose-help"}),
+        help_text=(
+            f"At least {FILING_LIMITS.min_purpose_length} characters to submit: what will run on the chips, for whom, "
+            "and why domestic accelerators do not meet the need."
+        ),
+    )
+    end_user = forms.CharField(label="End user", required=False, max_length=255)
+    deployment_site = forms.CharField(
+        label="Deployment site", required=False, max_length=255, help_text="Address of the data centre."
+    )
+    training_parameters = forms.IntegerField(label="Model size (parameters)", required=False)
+    training_tokens = forms.IntegerField(label="Training tokens", required=False)
+    training_days = forms.IntegerField(label="Planned training duration (days)", required=False)
+    attest_no_reexport = forms.BooleanField(
+        label="I attest that the chips will not be re-exported.", required=False
+    )
+    attest_no_military_end_use = forms.BooleanField(
+        label="I attest that the chips will have no military end use.", required=False
+    )
+
+    TRAINING_FIELDS = ("training_parameters", "training_tokens", "training_days")
+
+    def declaration(self) -> dict:
+        """The cleaned declaration as the services take it; training figures only count for model training."""
+        data = dict(self.cleaned_data)
+        if data["purpose_category"] != PurposeCategory.MODEL_TRAINING:
+            data.update(dict.fromkeys(self.TRAINING_FIELDS))
+        return data
+
+
+class LineForm(forms.Form):
+    """One order line as typed; what a line may hold is checked by the drafts service, whose errors land here."""
+
+    chip = forms.ChoiceField(label="Chip")
+    quantity = forms.CharField(
+        label="Quantity", max_length=32, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    )
+    unit_price_usd = forms.CharField(
+        label="Unit price (USD)", max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, chip_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chip"].choices = chip_choices
+
+    def line(self) -> dict:
+        data = self.cleaned_data
+        # Thousands separators and spaces are how people write numbers; the service takes plain digits.
+        return {
+            "chip": data["chip"],
+            "quantity": data["quantity"].replace(",", "").replace(" ", ""),
+            "unit_price_usd": data["unit_price_usd"].replace(",", "").replace(" ", ""),
+        }
+
+
+class BaseLineFormSet(BaseFormSet):
+    """Blank rows are ignored wherever they are, so adding a row never forces it to be filled in."""
+
+    def _construct_form(self, i, **kwargs):
+        return super()._construct_form(i, empty_permitted=True, use_required_attribute=False, **kwargs)
+
+    def lines(self) -> tuple[list[dict], list[LineForm]]:
+        """The filled, kept lines for the services, with the form each came from (service errors map back)."""
+        kept = [
+            form for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+        return [form.line() for form in kept], kept
+
+
+LineFormSet = formset_factory(LineForm, formset=BaseLineFormSet, extra=0, can_delete=True)
+LINES_PREFIX = "lines"
+
+
+def line_formset(data=None, *, initial=None) -> BaseLineFormSet:
+    """The lines formset; the catalog is read once for all its rows."""
+    return LineFormSet(data, initial=initial, prefix=LINES_PREFIX, form_kwargs={"chip_choices": chip_choices()})
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    document = forms.FileField(
+        label="Attach a document (optional)", required=False, help_text="PDF, PNG or JPEG, at most 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
+    )
+
+
+class DocumentForm(forms.Form):
+    document = forms.FileField(
+        label="Document", help_text="PDF, PNG or JPEG, at most 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
+    )
+
+
+class WithdrawForm(forms.Form):
+    comment = forms.CharField(
+        label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,498 @@
+"""Applicant portal views: they read through the selectors, write through the services and show what those say."""
+import secrets
+from functools import wraps
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.sessions.models import Session
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from approvals import guards, notifications, roles, selectors, services
+from approvals.errors import WorkflowError
+from approvals.models import ImportRequest
+from approvals.policy import FILING_LIMITS
+from approvals.states import Status, event_label
+from portal.forms import (
+    LINES_PREFIX,
+    AnswerForm,
+    DeclarationForm,
+    DocumentForm,
+    LineForm,
+    WithdrawForm,
+    line_formset,
+)
+
+PAGE_SIZE = 20
+NOTIFICATIONS_SHOWN = 10
+FORM_TOKENS = "portal_order_form_tokens"
+MAX_OPEN_ORDER_FORMS = 20
+FIELD_LABELS = {
+    **{name: field.label for name, field in DeclarationForm.base_fields.items()},
+    "lines": "Lines",
+    "file": "Document",
+}
+TIER_HINTS = {"standard": "one reviewer may decide", "senior": "two-person rule: a senior reviewer signs off"}
+
+
+# Access ----------------------------------------------------------------------------------------------
+
+def _not_found(request):
+    return render(request, "portal/not_found.html", status=404)
+
+
+def shows_not_found_page(view):
+    """Anything the user may not see answers with the portal's own not-found page (no existence leak)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return _not_found(request)
+
+    return wrapper
+
+
+def member_required(view):
+    """Portal pages are for company members; regulator staff work in the admin, anyone else is told why not."""
+
+    @login_required
+    @shows_not_found_page
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        membership = roles.membership_of(request.user)
+        if membership is None:
+            if request.user.is_staff:
+                return redirect("admin:index")
+            return render(request, "portal/forbidden.html", {
+                "reason": "Your account is not linked to a company, so there are no orders to show. "
+                          "Ask your company administrator to add you.",
+            }, status=403)
+        request.membership = membership
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _read_only(request):
+    return render(request, "portal/forbidden.html", {
+        "reason": f"Your role at {request.membership.company} is read only: a filer or the company administrator "
+                  "can file and change orders.",
+    }, status=403)
+
+
+def _order(request, public_id, *, detail=False) -> ImportRequest:
+    return selectors.request_get(user=request.user, public_id=public_id, detail=detail)
+
+
+# Dashboard and notifications ---------------------------------------------------------------------
+
+@member_required
+def dashboard(request):
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    search = request.GET.get("q", "").strip()[:40]
+    orders = selectors.request_list(user=request.user, statuses=[status] if status else None, search=search)
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = selectors.unread_notifications(user=request.user)
+    notifications = list(unread[:NOTIFICATIONS_SHOWN])
+    unread_count = unread.count()
+    return render(request, "portal/dashboard.html", {
+        "page": page,
+        "status": status,
+        "search": search,
+        "statuses": Status.choices,
+        "notifications": notifications,
+        "unread_count": unread_count,
+        "unread_more": unread_count - len(notifications),
+    })
+
+
+@require_POST
+@member_required
+def notifications_mark_read(request):
+    raw = request.POST.get("notification", "")
+    notification_id = int(raw) if raw.isdigit() else None
+    marked = notifications.notification_mark_read(user=request.user, notification_id=notification_id)
+    if notification_id is None:
+        messages.success(request, f"{marked} notification{'' if marked == 1 else 's'} marked as read.")
+    return redirect("portal:dashboard")
+
+
+# The order form ----------------------------------------------------------------------------------
+
+def _issue_form_token(request) -> str:
+    token = secrets.token_urlsafe(16)
+    tokens = request.session.get(FORM_TOKENS, {})
+    tokens[token] = ""
+    request.session[FORM_TOKENS] = dict(list(tokens.items())[-MAX_OPEN_ORDER_FORMS:])
+    return token
+
+
+def _locked_session(request):
+    """A fresh copy of the session with its row locked, so two posts of one form are handled one after the other."""
+    key = request.session.session_key
+    Session.objects.select_for_update().filter(session_key=key).first()
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+
+
+class StaleOrderForm(Exception):
+    """The form's one-time token is unknown: opened in another session, or the session ended."""
+
+
+def _create_once(request, token: str, data: dict, lines: list[dict]) -> tuple[str, bool]:
+    """Create the order for this form's token once; a second post of the same form finds the first order."""
+    with transaction.atomic():
+        session = _locked_session(request)
+        tokens = session.get(FORM_TOKENS, {})
+        if token not in tokens:
+            raise StaleOrderForm
+        if tokens[token]:
+            return tokens[token], False
+        order = services.request_create(actor=request.user, data=data, lines=lines)
+        tokens[token] = str(order.public_id)
+        session[FORM_TOKENS] = tokens
+        session.save()
+    request.session = session
+    return tokens[token], True
+
+
+def _rebuilt_forms(post, *, add: bool, remove: str):
+    """The form as typed, with a line added or removed, shown again without judging it yet (no-JS editing)."""
+    declaration = DeclarationForm(initial={name: post.get(name) for name in DeclarationForm.base_fields})
+    try:
+        total = min(int(post.get(f"{LINES_PREFIX}-TOTAL_FORMS", 0)), FILING_LIMITS.max_lines)
+    except ValueError:
+        total = 0
+    rows = []
+    for index in range(total):
+        prefix = f"{LINES_PREFIX}-{index}"
+        if prefix == remove or post.get(f"{prefix}-DELETE"):
+            continue
+        rows.append({name: post.get(f"{prefix}-{name}", "") for name in LineForm.base_fields})
+    if add or not rows:
+        rows.append({})
+    return declaration, line_formset(initial=rows)
+
+
+def _place_errors(error: WorkflowError, form: DeclarationForm, line_forms: list[LineForm]) -> list[str]:
+    """Put a service's field errors on the fields they name (``lines.0.quantity`` on that row); the rest on top."""
+    loose = []
+    for key, texts in error.field_errors.items():
+        parts = key.split(".")
+        if (parts[0] == LINES_PREFIX and len(parts) == 3 and parts[1].isdigit()
+                and int(parts[1]) < len(line_forms) and parts[2] in LineForm.base_fields):
+            target, field = line_forms[int(parts[1])], parts[2]
+        elif key in form.fields:
+            target, field = form, key
+        else:
+            loose.extend(f"{FIELD_LABELS.get(key, key)}: {text}" for text in texts)
+            continue
+        for text in texts:
+            target.add_error(field, text)
+    if not error.field_errors:
+        loose.append(error.message)
+    return loose
+
+
+def _error_summary(form, formset, loose: list[str]) -> list[dict]:
+    """Every error on the page, each linking to its field, for the box at the top."""
+    summary = [{"text": text, "anchor": ""} for text in loose]
+    if not form.is_bound:
+        return summary
+    for name, texts in form.errors.items():
+        anchor = form[name].auto_id if name in form.fields else ""
+        label = form.fields[name].label if name in form.fields else ""
+        summary += [{"text": f"{label}: {text}" if label else text, "anchor": anchor} for text in texts]
+    summary += [{"text": text, "anchor": ""} for text in formset.non_form_errors()]
+    for number, line_form in enumerate(formset.forms, start=1):
+        for name, texts in line_form.errors.items():
+            field = line_form.fields.get(name)
+            anchor = line_form[name].auto_id if field else ""
+            label = f"Line {number}, {field.label}" if field else f"Line {number}"
+            summary += [{"text": f"{label}: {text}", "anchor": anchor} for text in texts]
+    return summary
+
+
+def _order_form(request, order: ImportRequest | None):
+    if not request.membership.may_file:
+        return _read_only(request)
+    loose: list[str] = []
+    token = request.POST.get("form_token", "") if order is None else ""
+    if request.method == "POST" and ("add_line" in request.POST or "remove_line" in request.POST):
+        form, formset = _rebuilt_forms(
+            request.POST, add="add_line" in request.POST, remove=request.POST.get("remove_line", "")
+        )
+    elif request.method == "POST":
+        form, formset = DeclarationForm(request.POST), line_formset(request.POST)
+        if form.is_valid() and formset.is_valid():
+            lines, line_forms = formset.lines()
+            try:
+                if order is None:
+                    public_id, created = _create_once(request, token, form.declaration(), lines)
+                    if created:
+                        messages.success(request, "Draft saved. Check the preview, then submit when ready.")
+                    else:
+                        messages.info(request, "This form was already saved; here is the order it created.")
+                    return redirect("portal:request_detail", public_id=public_id)
+                services.request_update(import_request_id=order.pk, actor=request.user, data=form.declaration(),
+                                        lines=lines)
+                messages.success(request, "Draft saved.")
+                return redirect("portal:request_detail", public_id=order.public_id)
+            except WorkflowError as error:
+                loose = _place_errors(error, form, line_forms)
+            except StaleOrderForm:
+                loose = ["This form had expired, so nothing was saved. Check your dashboard for the order, "
+                         "or save this form again."]
+                token = _issue_form_token(request)
+    elif order is None:
+        form, formset = DeclarationForm(), line_formset(initial=[{}])
+        token = _issue_form_token(request)
+    else:
+        form = DeclarationForm(initial={name: getattr(order, name) for name in DeclarationForm.base_fields})
+        formset = line_formset(initial=[
+            {"chip": line.chip.slug, "quantity": line.quantity, "unit_price_usd": line.unit_price_usd}
+            for line in order.lines.all()
+        ] or [{}])
+    statement = (form["purpose_statement"].value() or "").strip()
+    return render(request, "portal/order_form.html", {
+        "order": order,
+        "form": form,
+        "formset": formset,
+        "form_token": token,
+        "errors": _error_summary(form, formset, loose),
+        "statement_length": len(statement),
+        "min_purpose_length": FILING_LIMITS.min_purpose_length,
+        "declaration_fields": [form[name] for name in (
+            "purpose_category", "purpose_statement", "end_user", "deployment_site")],
+        "training_fields": [form[name] for name in DeclarationForm.TRAINING_FIELDS],
+        "attestation_fields": [form["attest_no_reexport"], form["attest_no_military_end_use"]],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def request_new(request):
+    return _order_form(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def request_edit(request, public_id):
+    order = _order(request, public_id, detail=True)
+    if order.status != Status.DRAFT:
+        messages.info(request, f"{order} is {order.get_status_display().lower()}: its content was frozen at "
+                               "submission and can no longer be edited.")
+        return redirect("portal:request_detail", public_id=order.public_id)
+    return _order_form(request, order)
+
+
+# The request page --------------------------------------------------------------------------------
+
+def _figures(metrics: dict, tier: str, *, likely: bool) -> list[dict]:
+    """The capability figures in words and numbers, from metrics the screening code computed."""
+    days = metrics.get("days_to_1e25")
+    ratio = metrics.get("over_provisioning_ratio")
+    return [
+        {"label": "Total TPP", "value": f"{metrics['total_tpp']:,.0f}"},
+        {"label": "H100-equivalents", "value": f"{metrics['h100_equivalents']:,.1f}"},
+        {"label": "FLOP reachable in 90 days", "value": f"{metrics['flop_in_90_days']:.2e}"},
+        {"label": "Days to 1e25 FLOP", "value": f"{days:,.0f}" if days is not None else "no BF16 compute"},
+        {"label": "Ascend 910C equivalents (by TPP)", "value": f"{metrics['ascend_910c_by_tpp']:,.0f}"},
+        {"label": "Revenue share due", "value": f"USD {float(metrics['revenue_share_due_usd']):,.2f}"},
+        {"label": "Over-provisioning ratio",
+         "value": f"{ratio:.1f}x" if ratio is not None else "not applicable (no training declared)"},
+        {"label": "Likely tier" if likely else "Tier", "value": f"{tier} ({TIER_HINTS.get(tier, '')})"},
+    ]
+
+
+def _timeline(order: ImportRequest) -> list[dict]:
+    return [
+        {
+            "at": event.at,
+            "what": event_label(event.action),
+            "who": (event.actor.get_full_name() or event.actor.get_username()) if event.actor else "Chipgate",
+            "role": event.get_actor_role_display(),
+            "status": Status(event.to_status).label if event.to_status in Status.values and
+            event.to_status != event.from_status else "",
+            "comment": event.comment,
+        }
+        for event in selectors.request_timeline(import_request=order)
+    ]
+
+
+def _render_detail(request, order: ImportRequest, *, answer_form=None, document_form=None, status=200):
+    lines = list(order.lines.all())
+    actions = selectors.available_actions(import_request=order, user=request.user)
+    preview = None
+    if order.status == Status.DRAFT and lines:
+        result = services.request_preview(import_request=order)
+        preview = {"figures": _figures(result.metrics, result.tier, likely=True), "factors": result.factors,
+                   "risk_score": result.risk_score}
+    assessment = order.current_assessment if order.status != Status.DRAFT else None
+    questions = list(order.information_requests.all())
+    open_question = next((question for question in reversed(questions) if question.answered_at is None), None)
+    return render(request, "portal/request_detail.html", {
+        "order": order,
+        "lines": lines,
+        "documents": list(order.documents.all()),
+        "preview": preview,
+        "assessment": assessment,
+        "assessment_figures": _figures(assessment.metrics, assessment.tier, likely=False) if assessment else [],
+        "timeline": _timeline(order),
+        "questions": questions,
+        "open_question": open_question,
+        "can_edit": "submit" in actions,
+        "can_withdraw": "withdraw" in actions,
+        "can_respond": "respond" in actions and open_question is not None,
+        "can_upload": order.status == Status.DRAFT and request.membership.may_file,
+        "answer_form": answer_form or AnswerForm(),
+        "document_form": document_form or DocumentForm(),
+    }, status=status)
+
+
+@member_required
+def request_detail(request, public_id):
+    return _render_detail(request, _order(request, public_id, detail=True))
+
+
+@require_POST
+@member_required
+def document_upload(request, public_id):
+    order = _order(request, public_id, detail=True)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = services.document_attach(
+                import_request_id=order.pk, actor=request.user, uploaded_file=form.cleaned_data["document"]
+            )
+        except WorkflowError as error:
+            for text in error.field_errors.get("file", []) or [error.message]:
+                form.add_error("document", text)
+        else:
+            messages.success(request, f"{document.original_name} uploaded.")
+            return redirect("portal:request_detail", public_id=order.public_id)
+    return _render_detail(request, order, document_form=form, status=400)
+
+
+@require_POST
+@member_required
+def request_respond(request, public_id):
+    order = _order(request, public_id, detail=True)
+    question = selectors.open_information_request(import_request=order)
+    form = AnswerForm(request.POST, request.FILES)
+    if question is None:
+        messages.info(request, "There is no open question on this order.")
+        return redirect("portal:request_detail", public_id=order.public_id)
+    if form.is_valid():
+        try:
+            services.request_respond(
+                import_request_id=order.pk, actor=request.user, answer=form.cleaned_data["answer"],
+                uploaded_file=form.cleaned_data["document"] or None,
+            )
+        except WorkflowError as error:
+            for key, field in (("answer", "answer"), ("file", "document")):
+                for text in error.field_errors.get(key, []):
+                    form.add_error(field, text)
+            if not error.field_errors:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, "Answer sent. The reviewer has been told.")
+            return redirect("portal:request_detail", public_id=order.public_id)
+    return _render_detail(request, order, answer_form=form, status=400)
+
+
+@login_required
+@shows_not_found_page
+def document_download(request, public_id, pk):
+    """A document as an attachment under its original name: for the company's members and the regulator."""
+    order = selectors.request_get(user=request.user, public_id=public_id)
+    document = order.documents.filter(pk=pk).first()
+    if document is None:
+        raise Http404("No such document.")
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Submit and withdraw -----------------------------------------------------------------------------
+
+def _problem_list(problems: dict[str, list[str]]) -> list[dict]:
+    """Guard failures keyed like ``lines.0.chip`` as sentences with the place they concern."""
+    listed = []
+    for key, texts in problems.items():
+        parts = key.split(".")
+        if parts[0] == LINES_PREFIX and len(parts) > 1 and parts[1].isdigit():
+            where = f"Line {int(parts[1]) + 1}"
+        else:
+            where = FIELD_LABELS.get(key, key.replace("_", " ").capitalize())
+        listed += [{"where": where, "text": text} for text in texts]
+    return listed
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def request_submit(request, public_id):
+    order = _order(request, public_id, detail=True)
+    if order.status != Status.DRAFT:
+        messages.info(request, f"{order} is already {order.get_status_display().lower()}.")
+        return redirect("portal:request_detail", public_id=order.public_id)
+    if not request.membership.may_file:
+        return _read_only(request)
+    lines = list(order.lines.all())
+    problems = guards.submit_problems(order, lines)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.request_transition(import_request_id=order.pk, action="submit", actor=request.user)
+        except WorkflowError as failure:
+            order.refresh_from_db()
+            if order.status != Status.DRAFT:
+                messages.info(request, f"{order} was already submitted.")
+                return redirect("portal:request_detail", public_id=order.public_id)
+            problems = failure.field_errors or problems
+            error = failure.message
+        else:
+            messages.success(request, f"{order} submitted. Its content is now frozen; screening follows.")
+            return redirect("portal:request_detail", public_id=order.public_id)
+    return render(request, "portal/submit_confirm.html", {
+        "order": order,
+        "lines": lines,
+        "documents": list(order.documents.all()),
+        "problems": _problem_list(problems),
+        "error": error,
+    }, status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def request_withdraw(request, public_id):
+    order = _order(request, public_id)
+    if "withdraw" not in selectors.available_actions(import_request=order, user=request.user):
+        messages.info(request, f"{order} cannot be withdrawn while it is {order.get_status_display().lower()}.")
+        return redirect("portal:request_detail", public_id=order.public_id)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_transition(
+                import_request_id=order.pk, action="withdraw", actor=request.user,
+                payload={"comment": form.cleaned_data["comment"]},
+            )
+        except WorkflowError as failure:
+            error = failure.message
+        else:
+            messages.success(request, f"{order} withdrawn.")
+            return redirect("portal:request_detail", public_id=order.public_id)
+    return render(request, "portal/withdraw_confirm.html", {"order": order, "form": form, "error": error},
+                  status=400 if error else 200)
