@@ -8,10 +8,12 @@ import json
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from approvals.policy import CURRENT_SCREENING_POLICY, ScreeningPolicy
+from approvals import policy as screening_policies
+from approvals.policy import ScreeningPolicy
 from chips import capability
+from chips import policy as capability_policies
 from chips.capability import ChipSpec
-from chips.policy import CURRENT_CAPABILITY_POLICY, CapabilityPolicy
+from chips.policy import CapabilityPolicy
 
 DOMESTIC_SUBSTITUTABLE_PURPOSES = {"inference_serving", "cloud_services"}
 
@@ -73,11 +75,15 @@ def _money(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
 
 
-def policy_version(
-    policy: ScreeningPolicy = CURRENT_SCREENING_POLICY, capability_policy: CapabilityPolicy = CURRENT_CAPABILITY_POLICY
-) -> str:
+def current_policies() -> tuple[ScreeningPolicy, CapabilityPolicy]:
+    """The policies in force, read when asked (a new version takes effect without a restart of this module)."""
+    return screening_policies.CURRENT_SCREENING_POLICY, capability_policies.CURRENT_CAPABILITY_POLICY
+
+
+def policy_version(policy: ScreeningPolicy | None = None, capability_policy: CapabilityPolicy | None = None) -> str:
     """The version an assessment records: the screening and the capability policy it was scored under."""
-    return f"{policy.version}+{capability_policy.version}"
+    current_screening, current_capability = current_policies()
+    return f"{(policy or current_screening).version}+{(capability_policy or current_capability).version}"
 
 
 def input_hash(lines, declaration, rolling, version: str) -> str:
@@ -103,9 +109,12 @@ def assess(
     declaration: Declaration,
     rolling: RollingTotals,
     *,
-    policy: ScreeningPolicy = CURRENT_SCREENING_POLICY,
-    capability_policy: CapabilityPolicy = CURRENT_CAPABILITY_POLICY,
+    policy: ScreeningPolicy | None = None,
+    capability_policy: CapabilityPolicy | None = None,
 ) -> AssessmentResult:
+    current_screening, current_capability = current_policies()
+    policy = policy or current_screening
+    capability_policy = capability_policy or current_capability
     order = capability.order_metrics(((line.spec, line.quantity) for line in lines), policy=capability_policy)
     line_metrics = []
     revenue_share = Decimal("0")
