@@ -1,4 +1,4 @@
-"""The audit trail: append events to a request's hash chain, and verify every chain."""
+"""The audit trail: append events to a request's hash chain, anchored on the request, and verify every chain."""
 import hashlib
 import json
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from django.utils import timezone
 from approvals.models import ImportRequest, ReviewEvent
 
 GENESIS_HASH = "0" * 64
+VERIFY_CHUNK = 500
 
 
 def event_digest(*, request_public_id, seq, action, from_status, to_status, actor_id, actor_role, at, comment,
@@ -39,11 +40,14 @@ def event_append(
     *, import_request: ImportRequest, action: str, from_status: str, to_status: str, actor, actor_role: str,
     comment: str = "", payload: dict | None = None,
 ) -> ReviewEvent:
-    """Append one event; the caller holds the request's row lock, so the sequence cannot race."""
+    """Append one event and move the request's anchor to it.
+
+    The caller holds the request's row lock and passes the locked row: its anchor names the last event, so
+    the sequence cannot race, and a second writer with a stale row fails on the unique (request, seq).
+    """
     payload = json.loads(json.dumps(payload or {}, cls=DjangoJSONEncoder))
-    last = ReviewEvent.objects.filter(import_request=import_request).order_by("-seq").values("seq", "hash").first()
-    seq = last["seq"] + 1 if last else 1
-    prev_hash = last["hash"] if last else GENESIS_HASH
+    seq = import_request.last_event_seq + 1
+    prev_hash = import_request.last_event_hash or GENESIS_HASH
     at = timezone.now()
     actor_id = actor.pk if actor is not None else None
     digest = event_digest(
@@ -51,11 +55,14 @@ def event_append(
         to_status=to_status, actor_id=actor_id, actor_role=actor_role, at=at, comment=comment,
         payload=payload, prev_hash=prev_hash,
     )
-    return ReviewEvent.objects.create(
+    event = ReviewEvent.objects.create(
         import_request=import_request, seq=seq, action=action, from_status=from_status, to_status=to_status,
         actor_id=actor_id, actor_role=actor_role, at=at, comment=comment, payload=payload,
         prev_hash=prev_hash, hash=digest,
     )
+    ImportRequest.objects.filter(pk=import_request.pk).update(last_event_seq=seq, last_event_hash=digest)
+    import_request.last_event_seq, import_request.last_event_hash = seq, digest
+    return event
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,10 @@ class ChainBreak:
         return f"{self.request_reference} event #{self.seq}: {self.reason}"
 
 
-def _verify_events(public_id, label, events) -> ChainBreak | None:
+def _verify_events(public_id, label, anchor_seq: int, anchor_hash: str, events) -> ChainBreak | None:
+    if not events:
+        return ChainBreak(label, 1, f"no events at all (the request's anchor names event #{anchor_seq})"
+                          if anchor_seq else "no events at all (every request has its creation event)")
     prev_hash = GENESIS_HASH
     for expected_seq, event in enumerate(events, start=1):
         if event.seq != expected_seq:
@@ -83,37 +93,54 @@ def _verify_events(public_id, label, events) -> ChainBreak | None:
         if digest != event.hash:
             return ChainBreak(label, event.seq, "content does not match its hash (altered)")
         prev_hash = event.hash
+    last = events[-1]
+    if anchor_seq > last.seq:
+        return ChainBreak(label, last.seq + 1, f"events #{last.seq + 1} to #{anchor_seq} are missing (the tail)")
+    if anchor_seq != last.seq or anchor_hash != last.hash:
+        return ChainBreak(label, last.seq, "the request's anchor does not name this last event")
     return None
 
 
+EVENT_FIELDS = ("seq", "action", "from_status", "to_status", "actor_id", "actor_role", "at", "comment", "payload",
+                "prev_hash", "hash", "import_request_id")
+
+
 def audit_verify_request(*, import_request: ImportRequest) -> ChainBreak | None:
-    """The first broken link of one request's chain, or None when it is whole."""
-    return _verify_events(import_request.public_id, str(import_request), list(import_request.events.order_by("seq")))
+    """The first broken link of one request's chain, or None when it is whole and ends at its anchor (read
+    afresh: the object in hand may predate the last event)."""
+    anchor_seq, anchor_hash = ImportRequest.objects.values_list("last_event_seq", "last_event_hash").get(
+        pk=import_request.pk
+    )
+    events = list(import_request.events.order_by("seq").only(*EVENT_FIELDS))
+    return _verify_events(import_request.public_id, str(import_request), anchor_seq, anchor_hash, events)
 
 
-def audit_verify(*, chunk_size: int = 2000) -> tuple[int, list[ChainBreak]]:
-    """Verify every chain; returns the number of events checked and the first break of each chain."""
+def audit_verify(*, chunk_size: int = VERIFY_CHUNK) -> tuple[int, list[ChainBreak]]:
+    """Verify every request's chain against its anchor; returns the events checked and the first break of each.
+
+    Requests are read in chunks with their events, so memory stays flat however many there are.
+    """
     breaks: list[ChainBreak] = []
     checked = 0
-    current_id, current_events, labels = None, [], {}
-    events = ReviewEvent.objects.order_by("import_request_id", "seq").select_related("import_request").only(
-        "import_request__public_id", "import_request__reference", "seq", "action", "from_status", "to_status",
-        "actor_id", "actor_role", "at", "comment", "payload", "prev_hash", "hash", "import_request_id",
+    last_pk = 0
+    anchors = ImportRequest.objects.order_by("pk").values_list(
+        "pk", "public_id", "reference", "last_event_seq", "last_event_hash"
     )
-
-    def flush():
-        if current_events:
-            public_id, label = labels[current_id]
-            found = _verify_events(public_id, label, current_events)
+    while True:
+        chunk = list(anchors.filter(pk__gt=last_pk)[:chunk_size])
+        if not chunk:
+            break
+        last_pk = chunk[-1][0]
+        by_request: dict[int, list[ReviewEvent]] = {pk: [] for pk, *_ in chunk}
+        for event in ReviewEvent.objects.filter(import_request_id__in=by_request).order_by(
+            "import_request_id", "seq"
+        ).only(*EVENT_FIELDS):
+            by_request[event.import_request_id].append(event)
+        for pk, public_id, reference, anchor_seq, anchor_hash in chunk:
+            events = by_request[pk]
+            checked += len(events)
+            label = reference or f"draft {public_id}"
+            found = _verify_events(public_id, label, anchor_seq, anchor_hash, events)
             if found:
                 breaks.append(found)
-
-    for event in events.iterator(chunk_size=chunk_size):
-        checked += 1
-        if event.import_request_id != current_id:
-            flush()
-            current_id, current_events = event.import_request_id, []
-            labels[current_id] = (event.import_request.public_id, str(event.import_request))
-        current_events.append(event)
-    flush()
     return checked, breaks

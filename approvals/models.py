@@ -3,13 +3,13 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from approvals import roles
 from approvals.policy import FILING_LIMITS
-from approvals.states import TRANSITIONS, Role, Status, Tier, fsm_method_name
+from approvals.states import TRANSITIONS, Role, Status, Tier, event_visibility, fsm_method_name
 from approvals.validators import validate_uscc
 from chips.models import ChipModel
 from chips.policy import CURRENT_CAPABILITY_POLICY
@@ -94,7 +94,9 @@ class ImportRequest(FSMModelMixin, models.Model):
     status = FSMField(max_length=24, choices=Status.choices, default=Status.DRAFT, protected=True, db_index=True)
 
     purpose_category = models.CharField(max_length=24, choices=PurposeCategory.choices)
-    purpose_statement = models.TextField(blank=True)
+    purpose_statement = models.TextField(
+        blank=True, validators=[MaxLengthValidator(FILING_LIMITS.max_text_length)]
+    )
     end_user = models.CharField(max_length=255, blank=True)
     deployment_site = models.CharField(max_length=255, blank=True)
     attest_no_reexport = models.BooleanField("No re-export", default=False)
@@ -136,6 +138,9 @@ class ImportRequest(FSMModelMixin, models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The audit anchor: the last event's number and hash, written with it, so a deleted tail shows.
+    last_event_seq = models.PositiveIntegerField(default=0, editable=False)
+    last_event_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -336,6 +341,11 @@ class ReviewEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("Review events are append-only: they cannot be deleted.")
 
+    @property
+    def visibility(self) -> str:
+        """'applicant' when the company sees the event and its comment, 'internal' for the regulator only."""
+        return event_visibility(self.action)
+
 
 class ApiIdempotencyKey(models.Model):
     """An API create made with an Idempotency-Key: the same body replays its response, another body is refused."""
@@ -353,3 +363,44 @@ class ApiIdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.key}"
+
+
+class OutboxMessage(models.Model):
+    """A side effect of a state change (an email, later a webhook), written in the change's transaction and
+    delivered by a worker: claimed with a lease, retried with backoff, once per dedupe key."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed (gave up)"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    dedupe_key = models.CharField(max_length=160, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox_messages"
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["-created_at"], name="outbox_created"),
+        ]
+        verbose_name = "outbox message"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.dedupe_key} ({self.state})"

@@ -1,19 +1,19 @@
-"""Notifications: who hears of what, stored once per dedupe key, and emailed at most once each."""
+"""Notifications: who hears of what, stored once per dedupe key in the transaction of the change they report,
+with an outbox row for each email, so a message can be neither lost nor sent for a change that rolled back."""
 import logging
 import math
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from approvals import clock, roles
-from approvals.models import ImportRequest, Notification, ReviewEvent
+from approvals import clock, outbox, roles
+from approvals.models import ImportRequest, Notification, OutboxMessage, ReviewEvent
 from approvals.policy import CURRENT_SCREENING_POLICY
-from approvals.queue import enqueue_on_commit
-from approvals.states import IN_REVIEW
+from approvals.states import IN_REVIEW, event_visibility
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +57,12 @@ def _messages_for_event(event: ReviewEvent) -> list[tuple[list, str, str, str]]:
             f"The reviewer asks:\n\n{event.comment}\n\nAnswer by {event.payload.get('due_date')}.",
         ))
     elif event.from_status != event.to_status and event.action not in STATUS_CHANGE_ACTIONS_SILENT_FOR_APPLICANT:
+        # The comment goes to the company only when it is a message to the company (not a rationale).
+        told = event.comment if event.comment and event_visibility(event.action) == "applicant" else ""
         messages.append((
             _company_members(import_request), "status_changed", f"{import_request} is now {status}",
             f"Your request {import_request} moved from {event.from_status.replace('_', ' ')} to "
-            f"{event.to_status.replace('_', ' ')}." + (f"\n\n{event.comment}" if event.comment else ""),
+            f"{event.to_status.replace('_', ' ')}." + (f"\n\n{told}" if told else ""),
         ))
     if event.action == "screen":
         reviewers = _users_in_groups(roles.REVIEWER_GROUP, roles.SENIOR_REVIEWER_GROUP)
@@ -79,53 +81,57 @@ def _messages_for_event(event: ReviewEvent) -> list[tuple[list, str, str, str]]:
     return messages
 
 
-def _store(recipients, *, import_request: ImportRequest, kind: str, subject: str, message: str, key: str) -> None:
+@dataclass(frozen=True)
+class Announcement:
+    """One thing to tell some people about a request, stored once per recipient under ``key``."""
+
+    recipients: list
+    import_request: ImportRequest
+    kind: str
+    subject: str
+    message: str
+    key: str
+
+
+def _store(announcements: list[Announcement]) -> list[int]:
+    """The notification rows (once per key and recipient) and an email outbox row for each recipient with an
+    address, for any number of announcements in four queries; returns the outbox rows still to deliver."""
     rows = []
-    for user in recipients:
-        url = desk_url(import_request) if user.is_staff else portal_url(import_request)
-        body = render_to_string("emails/notification.txt", {
-            "user": user, "import_request": import_request, "message": message, "url": url,
-        })
-        rows.append(Notification(recipient=user, import_request=import_request, kind=kind, subject=subject[:255],
-                                 body=body, dedupe_key=f"{key}:{user.pk}"))
+    for item in announcements:
+        for user in item.recipients:
+            url = desk_url(item.import_request) if user.is_staff else portal_url(item.import_request)
+            body = render_to_string("emails/notification.txt", {
+                "user": user, "import_request": item.import_request, "message": item.message, "url": url,
+            })
+            rows.append(Notification(recipient=user, import_request=item.import_request, kind=item.kind,
+                                     subject=item.subject[:255], body=body, dedupe_key=f"{item.key}:{user.pk}"))
+    if not rows:
+        return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    stored = Notification.objects.filter(
+        dedupe_key__in=[row.dedupe_key for row in rows], emailed_at__isnull=True
+    ).select_related("recipient")
+    now = timezone.now()
+    emails = [
+        OutboxMessage(kind=OutboxMessage.Kind.EMAIL, dedupe_key=f"email:{notification.dedupe_key}",
+                      recipient=notification.recipient, notification=notification, next_attempt_at=now)
+        for notification in stored if notification.recipient.email
+    ]
+    OutboxMessage.objects.bulk_create(emails, ignore_conflicts=True)
+    return list(OutboxMessage.objects.filter(
+        dedupe_key__in=[email.dedupe_key for email in emails], state=OutboxMessage.State.PENDING
+    ).values_list("pk", flat=True))
 
 
-def _enqueue_unsent(keys_prefix: str) -> None:
-    for notification_id in Notification.objects.filter(
-        dedupe_key__startswith=keys_prefix, emailed_at__isnull=True
-    ).values_list("pk", flat=True):
-        enqueue_on_commit("approvals.tasks.send_notification_email", notification_id)
-
-
-@transaction.atomic
-def notify_event(*, event_id: int) -> None:
-    """Notifications for one audit event; running it again creates and sends nothing new."""
-    event = ReviewEvent.objects.select_related(
-        "import_request__company", "import_request__assignee"
-    ).get(pk=event_id)
-    for recipients, kind, subject, message in _messages_for_event(event):
-        key = f"event:{event.pk}:{kind}"
-        _store(recipients, import_request=event.import_request, kind=kind, subject=subject, message=message, key=key)
-    _enqueue_unsent(f"event:{event.pk}:")
-
-
-def notification_send_email(*, notification_id: int) -> bool:
-    """Email one notification unless it was already emailed; a failure releases it for a retry."""
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    if not notification.recipient.email:
-        return False
-    try:
-        send_mail(notification.subject, notification.body, None, [notification.recipient.email])
-    except Exception:
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
-        raise
-    return True
+def notify_event(event: ReviewEvent) -> list[int]:
+    """Notifications for one audit event, written in the caller's transaction, their emails started on commit.
+    Running it again for the same event writes nothing new; returns the emails not yet delivered."""
+    message_ids = _store([
+        Announcement(recipients, event.import_request, kind, subject, message, f"event:{event.pk}:{kind}")
+        for recipients, kind, subject, message in _messages_for_event(event)
+    ])
+    outbox.deliver_on_commit(message_ids)
+    return message_ids
 
 
 @transaction.atomic
@@ -133,7 +139,6 @@ def sla_reminders_send(*, today) -> int:
     """Remind reviewers of cases past the policy's reminder fraction of their SLA, and of overdue ones, once
     per due date."""
     policy = CURRENT_SCREENING_POLICY
-    sent = 0
     # Only cases within the reminder window of the longest SLA can need a reminder today.
     window = math.ceil(max(policy.standard_sla_working_days, policy.senior_sla_working_days)
                        * (1 - policy.reminder_fraction))
@@ -142,6 +147,7 @@ def sla_reminders_send(*, today) -> int:
         sla_due__lte=clock.add_working_days(today, window, clock.holidays()),
     ).select_related("assignee", "company")
     all_reviewers = _users_in_groups(roles.REVIEWER_GROUP, roles.SENIOR_REVIEWER_GROUP)
+    reminders = []
     for import_request in import_requests:
         left = clock.working_days_between(today, import_request.sla_due, clock.holidays())
         total = import_request.sla_working_days or policy.standard_sla_working_days
@@ -152,12 +158,12 @@ def sla_reminders_send(*, today) -> int:
             subject = f"{import_request} is due on {import_request.sla_due} ({left} working days left)"
         else:
             continue
-        key = f"{kind}:{import_request.pk}:{import_request.sla_due.isoformat()}"
-        _store(_reviewers_of(import_request, all_reviewers), import_request=import_request, kind=kind,
-               subject=subject, message=subject, key=key)
-        _enqueue_unsent(f"{key}:")
-        sent += 1
-    return sent
+        reminders.append(Announcement(
+            _reviewers_of(import_request, all_reviewers), import_request, kind, subject, subject,
+            f"{kind}:{import_request.pk}:{import_request.sla_due.isoformat()}",
+        ))
+    outbox.deliver_on_commit(_store(reminders))
+    return len(reminders)
 
 
 def notification_mark_read(*, user, notification_id: int | None = None) -> int:

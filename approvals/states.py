@@ -83,6 +83,16 @@ CASE_EVENTS: dict[str, str] = {
 }
 
 
+# What the applicant sees of an event: its label, when, the actor's role and its comment (a message to the
+# company: a question, an answer, conditions, a rejection's reason). Everything else is the regulator's
+# own deliberation: escalation rationale, return comments, claims and re-scoring.
+INTERNAL_EVENTS = frozenset({"escalate", "return", "claim", "release", "rescore"})
+
+
+def event_visibility(action: str) -> str:
+    return "internal" if action in INTERNAL_EVENTS else "applicant"
+
+
 def fsm_method_name(action: str) -> str:
     """The ImportRequest method django-fsm-2 knows the action by (``return`` is a Python keyword)."""
     return f"fsm_{action}"

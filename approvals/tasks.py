@@ -4,14 +4,13 @@ Names are explicit and stable (the beat schedule and messages already queued ref
 the re-scoring tasks that began life in the catalog app.
 """
 from datetime import timedelta
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from approvals import notifications, services
+from approvals import notifications, outbox, services
 
 TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
 RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
@@ -22,17 +21,19 @@ def screen_request(import_request_id: int) -> bool:
     return services.request_screen(import_request_id=import_request_id)
 
 
-@shared_task(name="approvals.tasks.notify_event", acks_late=True, **RETRY)
-def notify_event(event_id: int) -> None:
-    notifications.notify_event(event_id=event_id)
+@shared_task(name="approvals.tasks.deliver_outbox_message", acks_late=True, **RETRY)
+def deliver_outbox_message(message_id: int) -> str:
+    """One delivery attempt; a failure of the far side is scheduled for retry on the row, not here."""
+    return outbox.outbox_deliver(message_id=message_id)
 
 
-@shared_task(
-    name="approvals.tasks.send_notification_email", acks_late=True,
-    autoretry_for=(*TRANSIENT, SMTPException, OSError), retry_backoff=True, retry_backoff_max=600, max_retries=8,
-)
-def send_notification_email(notification_id: int) -> bool:
-    return notifications.notification_send_email(notification_id=notification_id)
+@shared_task(name="approvals.tasks.sweep_outbox", acks_late=True)
+def sweep_outbox() -> int:
+    """Deliver what is due: retries, rows whose broker message was lost, rows of a worker that died."""
+    message_ids = outbox.outbox_due_ids()
+    for message_id in message_ids:
+        deliver_outbox_message.delay(message_id)
+    return len(message_ids)
 
 
 @shared_task(name="approvals.tasks.sweep_submitted", acks_late=True)

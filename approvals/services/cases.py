@@ -1,6 +1,5 @@
 """Case events: claiming and releasing a case change no state, but are locked and audited like a move."""
 from django.db import transaction
-from django.db.models import F
 
 from approvals import audit, roles
 from approvals.errors import WorkflowError
@@ -47,7 +46,7 @@ def may_release(import_request: ImportRequest, user) -> bool:
 def _set_assignee(import_request: ImportRequest, assignee, actor, action: str) -> ImportRequest:
     previous = import_request.assignee_id
     import_request.assignee = assignee
-    import_request.version = F("version") + 1
+    import_request.version += 1  # the row is locked: no one else can have moved it on
     import_request.save(update_fields=["assignee", "version", "updated_at"])
     audit.event_append(
         import_request=import_request, action=action, from_status=import_request.status,
@@ -55,5 +54,4 @@ def _set_assignee(import_request: ImportRequest, assignee, actor, action: str) -
         actor_role=Role.SENIOR_REVIEWER if roles.is_senior_reviewer(actor) else Role.REVIEWER,
         payload={"assignee": assignee.pk if assignee else None, "previous": previous},
     )
-    import_request.refresh_from_db()
     return import_request

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from approvals import audit, roles
 from approvals.errors import WorkflowError, invalid
@@ -145,30 +144,42 @@ def require_draft(import_request: ImportRequest, what: str) -> None:
         )
 
 
+def _line_values(lines) -> list[tuple[str, int, Decimal]]:
+    return [(line.chip.slug, line.quantity, line.unit_price_usd) for line in lines]
+
+
 @transaction.atomic
 def request_update(*, import_request_id: int, actor, data: dict, lines: list[dict] | None = None) -> ImportRequest:
-    """Change a draft's declaration and, when given, replace its lines; refused once submitted."""
+    """Change a draft's declaration and, when given, replace its lines; refused once submitted.
+
+    Only what differs is written: a call that changes nothing leaves the version and the trail alone.
+    """
     import_request = lock_import_request(import_request_id)
     require_filer(actor, import_request.company_id)
     require_draft(import_request, "declared content")
-    for field, value in _clean_draft_fields(data).items():
-        setattr(import_request, field, value)
+    cleaned = _clean_draft_fields(data)
+    changed = [field for field, value in cleaned.items() if getattr(import_request, field) != value]
+    for field in changed:
+        setattr(import_request, field, cleaned[field])
     _validate_declaration(import_request)
-    changed = list(data)
+    lines_replaced = False
     if lines is not None:
         cleaned_lines = clean_lines(lines)
-        import_request.lines.all().delete()
-        for line in cleaned_lines:
-            line.import_request = import_request
-        RequestLine.objects.bulk_create(cleaned_lines)
-        _apply_totals(import_request, cleaned_lines)
-        changed += ["total_units", "total_tpp"]
-    import_request.version = F("version") + 1
-    import_request.save(update_fields=[*changed, "version", "updated_at"])
+        if _line_values(cleaned_lines) != _line_values(import_request.lines.select_related("chip")):
+            import_request.lines.all().delete()
+            for line in cleaned_lines:
+                line.import_request = import_request
+            RequestLine.objects.bulk_create(cleaned_lines)
+            _apply_totals(import_request, cleaned_lines)
+            lines_replaced = True
+    if not changed and not lines_replaced:
+        return import_request
+    import_request.version += 1  # the row is locked: no one else can have moved it on
+    totals = ["total_units", "total_tpp"] if lines_replaced else []
+    import_request.save(update_fields=[*changed, *totals, "version", "updated_at"])
     audit.event_append(
         import_request=import_request, action="edit", from_status=import_request.status,
         to_status=import_request.status, actor=actor, actor_role=Role.APPLICANT,
-        payload={"fields": sorted(data), "lines_replaced": lines is not None},
+        payload={"fields": sorted(changed), "lines_replaced": lines_replaced},
     )
-    import_request.refresh_from_db()
     return import_request

@@ -4,7 +4,6 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from approvals import audit
@@ -45,7 +44,7 @@ def request_rescore(*, import_request_id: int) -> tuple[bool, bool]:
         return False, False
     previous_tier = import_request.tier
     fields = assessment_apply(import_request, assessment)
-    import_request.version = F("version") + 1
+    import_request.version += 1
     import_request.save(update_fields=[*fields, "version", "updated_at"])
     audit.event_append(
         import_request=import_request, action="rescore", from_status=import_request.status,

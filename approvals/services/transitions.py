@@ -4,11 +4,10 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
-from approvals import audit, clock, roles
+from approvals import audit, clock, notifications, roles
 from approvals.errors import WorkflowError, invalid
 from approvals.guards import guard_refusal, submit_problems
 from approvals.models import ImportRequest, InformationRequest, Recommendation
@@ -220,14 +219,15 @@ def request_transition(*, import_request_id: int, action: str, actor, payload: d
         now = timezone.now()
         fields, comment, event_payload = EFFECTS[action](import_request, actor, payload, now)
         method()
-        import_request.version = F("version") + 1
+        import_request.version += 1  # the row is locked: no one else can have moved it on
         import_request.save(update_fields=["status", "version", "updated_at", *fields])
         event = audit.event_append(
             import_request=import_request, action=action, from_status=from_status, to_status=import_request.status,
             actor=actor, actor_role=move.role, comment=comment, payload=event_payload,
         )
-        enqueue_on_commit("approvals.tasks.notify_event", event.pk)
-    import_request.refresh_from_db()
+        notifications.notify_event(event)
+    # The state as of this commit: a worker may already have moved the request on (screening right after a
+    # submit), and the caller is told what it did, not what happened since.
     return import_request
 
 

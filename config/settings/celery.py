@@ -23,6 +23,7 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # Task names are explicit (name=...) and stable: the schedule and queued messages survive code moves.
 CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "approvals.tasks.sweep_outbox", "schedule": 5.0},
     "sweep-submitted": {"task": "approvals.tasks.sweep_submitted", "schedule": 120.0},
     "lapse-overdue-information": {"task": "approvals.tasks.lapse_overdue_information", "schedule": 3600.0},
     "expire-approvals": {"task": "approvals.tasks.expire_approvals", "schedule": 3600.0},

@@ -3,7 +3,7 @@ import pytest
 from django.core import mail
 
 from approvals import notifications, services
-from approvals.models import Notification
+from approvals.models import Notification, OutboxMessage
 from tests.factories import request_in_review, submitted_request
 
 pytestmark = pytest.mark.django_db
@@ -41,39 +41,31 @@ def test_applicant_hears_every_question_and_the_reviewer_every_answer(
     assert f"/admin/approvals/importrequest/{request.pk}/change/" in answer.body
 
 
-def test_a_retried_notification_task_sends_nothing_twice(applicant, reviewer, django_capture_on_commit_callbacks):
-    request = request_in_review(applicant)
+def test_notifying_an_event_again_writes_and_sends_nothing_new(
+    applicant, reviewer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = request_in_review(applicant)
     event = request.events.get(action="screen")
+    counts = (Notification.objects.count(), OutboxMessage.objects.count(), len(mail.outbox))
+    assert counts == (3, 3, 3)  # submitted and under review for the applicant, a new case for the reviewer
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify_event(event_id=event.pk)
-    count, sent = Notification.objects.count(), len(mail.outbox)
-    with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify_event(event_id=event.pk)
-    assert (Notification.objects.count(), len(mail.outbox)) == (count, sent)
+        assert notifications.notify_event(event) == []
+    assert (Notification.objects.count(), OutboxMessage.objects.count(), len(mail.outbox)) == counts
 
 
-def test_a_failed_email_is_released_for_the_retry(applicant, reviewer, monkeypatch):
+def test_applicants_are_not_told_the_escalation_rationale(applicant, reviewer, django_capture_on_commit_callbacks):
     request = request_in_review(applicant)
-    notifications.notify_event(event_id=request.events.get(action="screen").pk)
-    notification = Notification.objects.get(recipient=reviewer)
-
-    def broken(*args, **kwargs):
-        raise ConnectionError("SMTP down")
-
-    monkeypatch.setattr(notifications, "send_mail", broken)
-    with pytest.raises(ConnectionError):
-        notifications.notification_send_email(notification_id=notification.pk)
-    notification.refresh_from_db()
-    assert notification.emailed_at is None
-    monkeypatch.undo()
-    assert notifications.notification_send_email(notification_id=notification.pk) is True
-    assert notifications.notification_send_email(notification_id=notification.pk) is False
-    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_transition(import_request_id=request.pk, action="escalate", actor=reviewer,
+                                    payload={"recommendation": "reject", "rationale": "Looks like a front company."})
+    told = Notification.objects.get(recipient=applicant, kind="status_changed", body__contains="senior review")
+    assert "front company" not in told.body
+    assert not [message for message in mail.outbox if "front company" in message.body and applicant.email in message.to]
 
 
 def test_user_text_in_emails_is_not_html_escaped_but_stays_plain_text(applicant, reviewer):
     request = request_in_review(applicant)
     services.request_transition(import_request_id=request.pk, action="request_information", actor=reviewer,
                                 payload={"question": "Is <b>this</b> & that yours?"})
-    notifications.notify_event(event_id=request.events.get(action="request_information").pk)
     assert "Is <b>this</b> & that yours?" in Notification.objects.get(kind="question").body

@@ -5,8 +5,8 @@ from config.celery import app
 
 TASK_NAMES = {
     "approvals.tasks.screen_request",
-    "approvals.tasks.notify_event",
-    "approvals.tasks.send_notification_email",
+    "approvals.tasks.deliver_outbox_message",
+    "approvals.tasks.sweep_outbox",
     "approvals.tasks.sweep_submitted",
     "approvals.tasks.lapse_overdue_information",
     "approvals.tasks.expire_approvals",
@@ -26,7 +26,7 @@ def test_every_beat_entry_names_a_registered_task():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled <= TASK_NAMES
     assert scheduled == {
-        "approvals.tasks.sweep_submitted", "approvals.tasks.lapse_overdue_information",
+        "approvals.tasks.sweep_outbox", "approvals.tasks.sweep_submitted", "approvals.tasks.lapse_overdue_information",
         "approvals.tasks.expire_approvals", "approvals.tasks.send_sla_reminders",
         "chips.tasks.rescore_sweep_queued", "approvals.tasks.purge_idempotency_keys",
     }

@@ -1,0 +1,121 @@
+"""The outbox: side effects written as rows in the transaction that caused them, delivered by workers.
+
+A row is claimed with a lease (a compare-and-swap UPDATE, as healthchecks claims its flips), delivered,
+and marked delivered; a failure schedules the next attempt with backoff, and after the last one the row
+is marked failed. A worker killed mid-delivery leaves its lease to expire, and the periodic sweep picks the
+row up again; a broker that was down when the transaction committed leaves rows the sweep delivers.
+Emails carry the row's dedupe key as Message-ID, so a receiver can tell a rare repeat from a new message.
+"""
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import F, Q
+from django.utils import timezone
+
+from approvals.models import Notification, OutboxMessage
+from approvals.queue import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+DELIVER_TASK = "approvals.tasks.deliver_outbox_message"
+# A first attempt is left to the task started on commit for this long before the sweep steps in.
+FIRST_ATTEMPT_GRACE = timedelta(seconds=10)
+SWEEP_LIMIT = 1000
+
+
+class DeliveryFailed(Exception):
+    """A delivery that did not go through; the message says why, for the row's last_error."""
+
+
+def deliver_on_commit(message_ids: list[int]) -> None:
+    """Start delivery of these rows once the transaction that wrote them commits."""
+    for message_id in message_ids:
+        enqueue_on_commit(DELIVER_TASK, message_id)
+
+
+def retry_delay(attempts: int) -> timedelta | None:
+    """How long after its ``attempts``-th failed attempt a row is tried again; None when that was the last."""
+    schedule = settings.CHIPGATE_OUTBOX_RETRY_SCHEDULE
+    if attempts > len(schedule):
+        return None
+    return timedelta(seconds=schedule[attempts - 1])
+
+
+def outbox_due_ids(*, now=None, limit: int = SWEEP_LIMIT) -> list[int]:
+    """Pending rows whose attempt is due and that no live lease holds, oldest first."""
+    now = now or timezone.now()
+    return list(
+        OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .filter(Q(attempts__gt=0) | Q(next_attempt_at__lte=now - FIRST_ATTEMPT_GRACE))
+        .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
+    )
+
+
+def _claim(message_id: int, now) -> bool:
+    lease = now + timedelta(seconds=settings.CHIPGATE_OUTBOX_LEASE_SECONDS)
+    return bool(
+        OutboxMessage.objects.filter(
+            pk=message_id, state=OutboxMessage.State.PENDING, next_attempt_at__lte=now,
+        ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now)).update(
+            locked_until=lease, attempts=F("attempts") + 1,
+        )
+    )
+
+
+def outbox_deliver(*, message_id: int) -> str:
+    """Deliver one row if it is due and free: 'delivered', 'retry', 'failed' or 'skipped'. Safe to run twice."""
+    now = timezone.now()
+    if not _claim(message_id, now):
+        return "skipped"
+    message = OutboxMessage.objects.select_related("recipient", "notification").get(pk=message_id)
+    try:
+        DELIVERERS[message.kind](message)
+    except Exception as exc:  # any failure of the far side is recorded on the row and retried
+        delay = retry_delay(message.attempts)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if delay is None:
+            OutboxMessage.objects.filter(pk=message_id).update(
+                state=OutboxMessage.State.FAILED, locked_until=None, last_error=error,
+            )
+            logger.error("Outbox message %s gave up after %s attempts: %s", message_id, message.attempts, error)
+            return "failed"
+        OutboxMessage.objects.filter(pk=message_id).update(
+            next_attempt_at=timezone.now() + delay, locked_until=None, last_error=error,
+        )
+        logger.warning("Outbox message %s failed (attempt %s), retry in %s: %s", message_id, message.attempts,
+                       delay, error)
+        return "retry"
+    delivered_at = timezone.now()
+    OutboxMessage.objects.filter(pk=message_id).update(
+        state=OutboxMessage.State.DELIVERED, delivered_at=delivered_at, locked_until=None, last_error="",
+    )
+    if message.notification_id:
+        Notification.objects.filter(pk=message.notification_id, emailed_at__isnull=True).update(
+            emailed_at=delivered_at
+        )
+    return "delivered"
+
+
+def message_id_header(dedupe_key: str) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "chipgate.local"
+    local = "".join(char if char.isascii() and (char.isalnum() or char in ".-_") else "." for char in dedupe_key)
+    return f"<{local}@{domain}>"
+
+
+def _deliver_email(message: OutboxMessage) -> None:
+    recipient = message.recipient
+    if recipient is None or not recipient.email or not recipient.is_active:
+        raise DeliveryFailed("the recipient has no active account with an email address")
+    notification = message.notification
+    EmailMessage(
+        subject=notification.subject, body=notification.body, to=[recipient.email],
+        headers={"Message-ID": message_id_header(message.dedupe_key)},
+    ).send()
+
+
+DELIVERERS = {
+    OutboxMessage.Kind.EMAIL: _deliver_email,
+}

@@ -1,0 +1,116 @@
+"""The outbox: emails are rows written with the change, claimed with a lease, retried with backoff, sent once."""
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from approvals import outbox, tasks
+from approvals.models import Notification, OutboxMessage
+from tests.factories import request_in_review
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def email(applicant):
+    """The outbox row of the applicant's 'now under review' email, written by screening and not yet sent."""
+    request_in_review(applicant)
+    email = OutboxMessage.objects.filter(recipient=applicant).order_by("-id").first()
+    OutboxMessage.objects.exclude(pk=email.pk).delete()  # the other emails of the filing: not this test's
+    return email
+
+
+def test_a_transition_writes_its_emails_as_outbox_rows_in_its_transaction(email, applicant):
+    assert (email.kind, email.state, email.attempts) == ("email", "pending", 0)
+    assert email.notification.recipient == applicant
+    assert email.dedupe_key == f"email:{email.notification.dedupe_key}"
+    assert mail.outbox == []  # the test's transaction never committed, so nothing was sent
+
+
+def test_delivery_sends_once_with_the_dedupe_key_as_message_id(email, applicant):
+    assert outbox.outbox_deliver(message_id=email.pk) == "delivered"
+    assert outbox.outbox_deliver(message_id=email.pk) == "skipped"
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == [applicant.email]
+    event = email.notification.import_request.events.get(action="screen")
+    assert email.dedupe_key == f"email:event:{event.pk}:status_changed:{applicant.pk}"
+    assert sent.extra_headers["Message-ID"] == f"<email.event.{event.pk}.status_changed.{applicant.pk}@chipgate.local>"
+    email.refresh_from_db()
+    assert (email.state, email.attempts, email.last_error) == ("delivered", 1, "")
+    assert Notification.objects.get(pk=email.notification_id).emailed_at == email.delivered_at
+
+
+def test_a_failed_delivery_is_recorded_and_retried_after_the_schedule(email, monkeypatch, settings):
+    settings.CHIPGATE_OUTBOX_RETRY_SCHEDULE = [5, 60]
+
+    def smtp_down(self, *args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", smtp_down)
+    start = email.next_attempt_at
+    with time_machine.travel(start + timedelta(seconds=1), tick=False):
+        assert outbox.outbox_deliver(message_id=email.pk) == "retry"
+        email.refresh_from_db()
+        assert (email.state, email.attempts, email.last_error) == ("pending", 1, "ConnectionRefusedError: SMTP down")
+        assert email.next_attempt_at == start + timedelta(seconds=6)
+        assert outbox.outbox_deliver(message_id=email.pk) == "skipped"  # not due yet
+    with time_machine.travel(start + timedelta(seconds=7), tick=False):
+        assert outbox.outbox_due_ids() == [email.pk]
+        assert outbox.outbox_deliver(message_id=email.pk) == "retry"
+    with time_machine.travel(start + timedelta(seconds=68), tick=False):
+        assert outbox.outbox_deliver(message_id=email.pk) == "failed"  # the schedule had two retries
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == ("failed", 3)
+    monkeypatch.undo()
+    with time_machine.travel(start + timedelta(hours=2), tick=False):
+        assert outbox.outbox_due_ids() == []
+        assert outbox.outbox_deliver(message_id=email.pk) == "skipped"
+    assert mail.outbox == []
+
+
+def test_a_claimed_row_waits_for_its_lease_to_lapse(email, settings):
+    settings.CHIPGATE_OUTBOX_LEASE_SECONDS = 60
+    start = email.next_attempt_at + timedelta(seconds=20)
+    with time_machine.travel(start, tick=False):
+        assert outbox._claim(email.pk, timezone.now())  # a worker took it, then was killed
+    with time_machine.travel(start + timedelta(seconds=59), tick=False):
+        assert outbox.outbox_due_ids() == []
+        assert outbox.outbox_deliver(message_id=email.pk) == "skipped"
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        assert outbox.outbox_due_ids() == [email.pk]
+        assert tasks.sweep_outbox() == 1  # tasks run in-process here: the sweep delivered it
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == ("delivered", 2)
+
+
+def test_the_sweep_leaves_a_fresh_row_to_the_task_started_on_commit(email):
+    assert outbox.outbox_due_ids(now=email.next_attempt_at + timedelta(seconds=9)) == []
+    assert outbox.outbox_due_ids(now=email.next_attempt_at + timedelta(seconds=11)) == [email.pk]
+
+
+def test_a_broker_that_is_down_at_commit_loses_nothing(applicant, reviewer, monkeypatch,
+                                                        django_capture_on_commit_callbacks):
+    from approvals import services
+
+    request = request_in_review(applicant)
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("Redis is down")
+
+    monkeypatch.setattr(tasks.deliver_outbox_message, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_transition(import_request_id=request.pk, action="request_information", actor=reviewer,
+                                    payload={"question": "Which site?"})
+    question = OutboxMessage.objects.get(notification__kind="question")
+    assert question.state == "pending" and mail.outbox == []
+    monkeypatch.undo()
+    with time_machine.travel(question.next_attempt_at + timedelta(seconds=11), tick=False):
+        assert tasks.sweep_outbox() >= 1
+    question.refresh_from_db()
+    assert question.state == "delivered"
+    subjects = [message.subject for message in mail.outbox if message.to == [applicant.email]]
+    assert subjects.count(f"{request.reference}: the reviewer has a question") == 1
