@@ -35,7 +35,10 @@ run: $(VENV)/.run-deps
 		$(VENV)/bin/celery -A config worker -B --loglevel=WARNING --schedule /tmp/chipgate-celerybeat-schedule &
 		trap 'kill $$! 2>/dev/null || true' EXIT
 	else
-		echo "Celery: no Redis found (REDIS_URL unset, nothing on 127.0.0.1:6379); tasks run in-process."
+		echo "Celery: no Redis found (REDIS_URL unset, nothing on 127.0.0.1:6379): tasks run in-process at commit,"
+		echo "and a periodic loop (manage.py run_periodic) does the beat's work beside the web server."
+		$(PY) manage.py run_periodic &
+		trap 'kill $$! 2>/dev/null || true' EXIT
 	fi
 	echo
 	echo "Open http://127.0.0.1:8000/ to file orders as applicant-a, http://127.0.0.1:8000/admin/ to review as reviewer or senior."

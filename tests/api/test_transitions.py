@@ -142,3 +142,15 @@ def test_malformed_json_answers_400(api_for, applicant, draft):
     response = api_for(applicant).post(url(draft.public_id, "transitions/"), "{action", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submit_answers_the_state_of_its_own_commit_when_screening_has_moved_on(api_for, applicant):
+    """Without a broker, screening runs at the submit's commit, before the answer is written: the answer still
+    says what the submit did (status submitted, version 2), and the request is under review by then."""
+    draft = draft_request(applicant)
+    response = api_for(applicant).post(url(draft.public_id, "transitions/"), {"action": "submit"}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["version"]) == ("submitted", 2)
+    assert response["ETag"] == f'W/"{draft.public_id}-2"'
+    assert ImportRequest.objects.get(pk=draft.pk).status == "under_review"

@@ -78,3 +78,53 @@ def test_verify_catches_a_deleted_event(reviewed):
     checked, breaks = audit_verify()
     assert checked == 3
     assert [str(found) for found in breaks] == [f"{reviewed.reference} event #2: event #2 is missing"]
+
+
+def test_the_request_anchors_its_last_event(reviewed):
+    reviewed.refresh_from_db()
+    last = reviewed.events.order_by("-seq").first()
+    assert (reviewed.last_event_seq, reviewed.last_event_hash) == (4, last.hash)
+
+
+def test_verify_catches_a_deleted_tail(reviewed):
+    _tamper("DELETE FROM approvals_reviewevent WHERE request_id = %s AND seq >= 3", [reviewed.pk])
+    checked, breaks = audit_verify()
+    assert checked == 2
+    assert [str(found) for found in breaks] == [
+        f"{reviewed.reference} event #3: events #3 to #4 are missing (the tail)"]
+
+
+def test_verify_catches_a_request_whose_events_are_all_gone(reviewed):
+    _tamper("DELETE FROM approvals_reviewevent WHERE request_id = %s", [reviewed.pk])
+    checked, breaks = audit_verify()
+    assert checked == 0
+    assert [str(found) for found in breaks] == [
+        f"{reviewed.reference} event #1: no events at all (the request's anchor names event #4)"]
+
+
+def test_verify_catches_a_rewound_anchor_with_a_replaced_tail(reviewed):
+    """Deleting the tail and moving the anchor back is caught only by the hash the anchor held."""
+    last = reviewed.events.get(seq=4)
+    _tamper("UPDATE approvals_importrequest SET last_event_hash = %s WHERE id = %s", ["0" * 64, reviewed.pk])
+    checked, breaks = audit_verify()
+    assert [str(found) for found in breaks] == [
+        f"{reviewed.reference} event #4: the request's anchor does not name this last event"]
+    assert last.hash != "0" * 64
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_postgresql_refuses_truncate_of_the_events(reviewed):
+    from django.db import DatabaseError, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW chipgate.allow_audit_truncate")
+        assert cursor.fetchone() == ("on",)  # the test settings' way through, for teardown only
+        cursor.execute("SET chipgate.allow_audit_truncate = 'off'")
+    try:
+        with pytest.raises(DatabaseError, match="TRUNCATE refused"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute("TRUNCATE approvals_reviewevent")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET chipgate.allow_audit_truncate = 'on'")
+    assert ReviewEvent.objects.filter(import_request=reviewed).count() == 4
