@@ -10,6 +10,12 @@ from approvals.selectors import available_actions
 from approvals.services import DRAFT_FIELDS, REJECTION_REASONS
 from approvals.states import ACTIONS, TRANSITIONS, Role, Status, Tier
 
+# Fields of a request that an answer shows but no client writes.
+READ_ONLY_FIELDS = frozenset({
+    "id", "reference", "status", "version", "company", "created_at", "updated_at", "submitted_at", "decided_at",
+    "tier", "risk_score", "flags", "total_units", "total_tpp", "sla_due", "valid_until", "conditions",
+    "assessment", "available_actions", "documents", "open_information_request",
+})
 USER_ACTIONS = tuple(dict.fromkeys(move.action for move in TRANSITIONS if move.role != Role.SYSTEM))
 
 
@@ -38,9 +44,23 @@ class LinesField(serializers.Field):
 
 
 class DraftInputSerializer(serializers.ModelSerializer):
-    """The declaration of a draft; field constraints come from the model, completeness is checked at submit."""
+    """The declaration of a draft; field constraints come from the model, completeness is checked at submit.
+
+    A field it does not know, or one the caller cannot set (status, version, ...), is refused by name rather
+    than ignored: a client that believes it changed something must hear that it did not.
+    """
 
     lines = LinesField(required=False, help_text="Replaces all lines when given.")
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            extra = sorted(set(data) - set(self.fields))
+            if extra:
+                raise serializers.ValidationError({
+                    name: ["This field cannot be set here." if name in READ_ONLY_FIELDS else "Unknown field."]
+                    for name in extra
+                })
+        return super().to_internal_value(data)
 
     class Meta:
         model = ImportRequest

@@ -86,7 +86,7 @@ def _parse_row(row: dict[str, str], where: str) -> dict:
         if not raw:
             values[column] = None
             continue
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             fail(column, f"'{raw}' is not a whole number of zero or more")
         values[column] = int(raw)
     datacenter = (row.get("datacenter") or "").strip().lower()

@@ -23,7 +23,7 @@ class DeclarationForm(forms.Form):
         label="Purpose category", choices=[("", "Choose a category…"), *PurposeCategory.choices]
     )
     purpose_statement = forms.CharField(
-        label="Purpose statement", required=False,
+        label="Purpose statement", required=False, max_length=FILING_LIMITS.max_text_length,
         widget=forms.Textarea(attrs={"rows": 6, "aria-describedby": "purpose-count purpose-help"}),
         help_text=(
             f"At least {FILING_LIMITS.min_purpose_length} characters to submit: what will run on the chips, for whom, "
@@ -105,7 +105,8 @@ def line_formset(data=None, *, initial=None) -> BaseLineFormSet:
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 5}), required=False,
+                             max_length=FILING_LIMITS.max_text_length)
     document = forms.FileField(
         label="Attach a document (optional)", required=False, help_text="PDF, PNG or JPEG, at most 10 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
@@ -121,5 +122,6 @@ class DocumentForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     comment = forms.CharField(
-        label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=FILING_LIMITS.max_text_length,
     )

@@ -118,8 +118,13 @@ def dashboard(request):
 @require_POST
 @member_required
 def notifications_mark_read(request):
+    """One notification (``notification`` = its id) or, without one, all of the user's unread ones."""
     raw = request.POST.get("notification", "")
-    notification_id = int(raw) if raw.isdigit() else None
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        return render(request, "portal/bad_request.html", {
+            "reason": "The notification to mark as read was not given as a number, so nothing was marked.",
+        }, status=400)
+    notification_id = int(raw) if raw else None
     marked = notifications.notification_mark_read(user=request.user, notification_id=notification_id)
     if notification_id is None:
         messages.success(request, f"{marked} notification{'' if marked == 1 else 's'} marked as read.")

@@ -55,7 +55,7 @@ class ChipModelAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "rescore_jobs": RescoreJob.objects.filter(chip_id=object_id).select_related("triggered_by")[:RECENT_JOBS]
-            if str(object_id).isdigit() else [],
+            if str(object_id).isascii() and str(object_id).isdigit() else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -70,9 +70,10 @@ def race(calls) -> list[int]:
 
 def statuses_in_db(database, public_ids) -> list[str]:
     with sqlite3.connect(database) as connection:
+        placeholders = ",".join("?" * len(public_ids))
         rows = dict(connection.execute(
-            "SELECT public_id, status FROM approvals_importrequest WHERE public_id IN (%s)"
-            % ",".join("?" * len(public_ids)), [value.replace("-", "") for value in public_ids],
+            f"SELECT public_id, status FROM approvals_importrequest WHERE public_id IN ({placeholders})",
+            [value.replace("-", "") for value in public_ids],
         ).fetchall())
     return [rows[value.replace("-", "")] for value in public_ids]
 
@@ -107,7 +108,7 @@ def test_approvals_of_sixteen_different_requests_all_win(server):
 
 
 def test_sixteen_withdrawals_one_wins(server):
-    process, seeded, database = server
+    process, seeded, _ = server
     answers = race([transition(process, seeded["applicant"], seeded["withdrawn"], "withdraw")
                     for _ in range(THREADS)])
     assert sorted(answers) == [200] + [409] * (THREADS - 1)
@@ -140,7 +141,7 @@ def test_sixteen_edits_of_one_draft_all_land_one_after_the_other(server):
 
 
 def test_sixteen_creates_with_one_idempotency_key_create_one_order(server):
-    process, seeded, database = server
+    process, seeded, _ = server
     body = json.loads(json.dumps({
         "purpose_category": "research", "purpose_statement": "x" * 50, "end_user": "Lab", "deployment_site": "Site",
         "attest_no_reexport": True, "attest_no_military_end_use": True,
@@ -161,7 +162,7 @@ def test_sixteen_creates_with_one_idempotency_key_create_one_order(server):
 
 
 def test_one_portal_form_posted_ten_times_at_once_creates_one_order(server):
-    process, seeded, database = server
+    process, _, database = server
     _, page, headers = process.call("GET", "/accounts/login/")
     cookies = cookies_from(headers)
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
