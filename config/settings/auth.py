@@ -23,3 +23,6 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Counted per client address by the rule the API's throttles use (CHIPGATE_TRUSTED_PROXIES), never by a header
+# a client could rotate.
+AXES_CLIENT_IP_CALLABLE = "api.addresses.client_address"
