@@ -1,5 +1,6 @@
-"""Shared fixtures: the catalog is loaded in every test database, and users for each role."""
+"""Shared fixtures: the catalog is loaded in every test database, an empty cache, and users for each role."""
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -7,6 +8,12 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_catalog", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counters and sign-in lockouts live in the cache, which outlives a test's database transaction."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

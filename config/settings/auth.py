@@ -1,6 +1,7 @@
 """Signing in: password rules, the portal's sign-in pages, and lockout after repeated failures (django-axes)."""
 from datetime import timedelta
 
+from config.settings.core import REDIS_URL
 from config.settings.environment import env
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -23,3 +24,10 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Failures are counted in CACHES, so every web process sees the same count (Redis), and per client address by
+# the rule the API's throttles use (CHIPGATE_TRUSTED_PROXIES), never by a header a client could rotate.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CLIENT_IP_CALLABLE = "api.addresses.client_address"
+# axes.W001 warns that a cache in one process's memory counts per process: without Redis Chipgate is one
+# process (make run), and production refuses to start without Redis.
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["axes.W001"]

@@ -1,5 +1,8 @@
-"""Chipgate's own settings: links in emails, the holidays SLA clocks skip, and how side effects are delivered."""
+"""Chipgate's own settings: links in emails, the holidays SLA clocks skip, how side effects are delivered, and
+the proxies in front of the app."""
 from datetime import date
+
+from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.environment import env
 
@@ -14,3 +17,9 @@ CHIPGATE_OUTBOX_RETRY_SCHEDULE = [
                                                                                        "21600", "86400"])
 ]
 CHIPGATE_OUTBOX_LEASE_SECONDS = env.int("CHIPGATE_OUTBOX_LEASE_SECONDS", default=60)
+# How many proxies of ours (load balancer, CDN) stand in front of the app. 0: the client's address is the
+# connection's (REMOTE_ADDR) and X-Forwarded-For is ignored; N: the N-th X-Forwarded-For entry from the right.
+# Throttles and the sign-in lockout count per this address (api.addresses.client_address).
+CHIPGATE_TRUSTED_PROXIES = env.int("CHIPGATE_TRUSTED_PROXIES", default=0)
+if CHIPGATE_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("CHIPGATE_TRUSTED_PROXIES counts proxies: give 0 or more.")

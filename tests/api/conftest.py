@@ -1,6 +1,5 @@
 """API test helpers: token clients per user and a fresh, generous request budget in every test."""
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -10,18 +9,16 @@ from tests.factories import draft_request, line, request_in_review
 
 @pytest.fixture(autouse=True)
 def _fresh_budget(settings):
-    """Throttle counters live in the cache; tests that are about throttling lower the rate themselves.
+    """Tests that are about throttling lower the rate themselves (the root conftest empties the counters).
 
     The token cache is off so every other test sees the database path; test_token_cache turns it on.
     """
-    cache.clear()
     clear_token_cache()
     settings.CHIPGATE_API_AUTH_CACHE_SECONDS = 0
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "100000/min", "anon": "100000/min"},
     }
     yield
-    cache.clear()
     clear_token_cache()
 
 

@@ -94,3 +94,29 @@ def test_repeated_failures_lock_the_user_out_with_403(anonymous, applicant, sett
     assert response.status_code == 403
     assert response.json()["code"] == "locked_out"
     assert not Token.objects.filter(user=applicant).exists()
+
+
+def fail_from(client, user, addresses: list[str]) -> list[int]:
+    wrong = {"username": user.username, "password": "wrong"}
+    return [client.post(TOKEN_URL, wrong, format="json", HTTP_X_FORWARDED_FOR=address).status_code
+            for address in addresses]
+
+
+def sign_in_from(client, user, address: str):
+    right = {"username": user.username, "password": "pw-for-tests"}
+    return client.post(TOKEN_URL, right, format="json", HTTP_X_FORWARDED_FOR=address)
+
+
+def test_a_rotating_x_forwarded_for_does_not_escape_the_lockout(anonymous, applicant, settings):
+    limit = settings.AXES_FAILURE_LIMIT
+    assert fail_from(anonymous, applicant, [f"198.51.100.{i}" for i in range(limit)])[-1] == 403
+    response = sign_in_from(anonymous, applicant, "198.51.100.250")
+    assert response.status_code == 403
+    assert response.json()["code"] == "locked_out"
+
+
+def test_behind_a_trusted_proxy_the_lockout_is_per_client_address(anonymous, applicant, settings):
+    settings.CHIPGATE_TRUSTED_PROXIES = 1
+    assert fail_from(anonymous, applicant, ["203.0.113.7"] * settings.AXES_FAILURE_LIMIT)[-1] == 403
+    assert sign_in_from(anonymous, applicant, "198.51.100.1, 203.0.113.7").status_code == 403
+    assert sign_in_from(anonymous, applicant, "203.0.113.8").status_code == 200

@@ -2,7 +2,9 @@
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import ApplicantFactory
@@ -53,6 +55,15 @@ def test_the_lockout_is_per_account(client, person, company, settings):
     response = client.post("/accounts/login/", {"username": "jun", "password": "pw-for-tests"})
     assert response.status_code == 302
 
+
+
+def test_the_lockout_is_counted_in_the_shared_cache(client, person, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "mei", "password": "wrong"})
+    assert client.post("/accounts/login/", {"username": "mei", "password": "pw-for-tests"}).status_code == 429
+    assert not AccessAttempt.objects.exists()
+    cache.clear()
+    assert client.post("/accounts/login/", {"username": "mei", "password": "pw-for-tests"}).status_code == 302
 
 def test_sign_out_needs_a_post(client, person):
     client.force_login(person)
