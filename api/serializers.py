@@ -6,6 +6,8 @@ from rest_framework import serializers
 
 from approvals.models import ImportRequest, PurposeCategory, Recommendation
 from approvals.policy import FILING_LIMITS
+from approvals.roles import sees_all_requests
+from approvals.screening import capability_metrics
 from approvals.selectors import available_actions
 from approvals.services import DRAFT_FIELDS, REJECTION_REASONS
 from approvals.states import ACTIONS, TRANSITIONS, Role, Status, Tier
@@ -137,14 +139,34 @@ class AvailableActionsField(serializers.Field):
         return available_actions(import_request=import_request, user=self.context["user"])
 
 
-class RequestStatusSerializer(serializers.Serializer):
+REGULATOR_ONLY = "Regulator staff only: absent from a company's answers."
+
+
+class RegulatorOnlyFieldsMixin:
+    """Leaves out, for a company's members, the fields only the regulator reads (scores, tier, flags, SLA,
+    the scoring rubric): the keys are absent from their answers, not blank. The schema lists them as optional."""
+
+    regulator_only: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = self.context.get("user")
+        if user is not None and not sees_all_requests(user):
+            for name in self.regulator_only:
+                fields.pop(name, None)
+        return fields
+
+
+class RequestStatusSerializer(RegulatorOnlyFieldsMixin, serializers.Serializer):
+    regulator_only = ("tier", "risk_score")
+
     id = serializers.UUIDField(source="public_id")
     reference = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
     version = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
-    tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True)
-    risk_score = serializers.IntegerField(allow_null=True)
+    tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, required=False, help_text=REGULATOR_ONLY)
+    risk_score = serializers.IntegerField(allow_null=True, required=False, help_text=REGULATOR_ONLY)
     available_actions = AvailableActionsField()
 
 
@@ -154,16 +176,17 @@ _TIMESTAMP = serializers.DateTimeField()
 def status_representation(import_request, *, user) -> dict:
     """The status body of RequestStatusSerializer, built directly: polling is the hot path, and a
     serializer instance deep-copies its fields on every call."""
-    return {
+    body = {
         "id": str(import_request.public_id),
         "reference": import_request.reference,
         "status": import_request.status,
         "version": import_request.version,
         "updated_at": _TIMESTAMP.to_representation(import_request.updated_at),
-        "tier": import_request.tier,
-        "risk_score": import_request.risk_score,
         "available_actions": available_actions(import_request=import_request, user=user),
     }
+    if sees_all_requests(user):
+        body["tier"], body["risk_score"] = import_request.tier, import_request.risk_score
+    return body
 
 
 class RequestListItemSerializer(RequestStatusSerializer):
@@ -188,13 +211,24 @@ class FactorSerializer(serializers.Serializer):
     sentence = serializers.CharField()
 
 
-class AssessmentSerializer(serializers.Serializer):
-    risk_score = serializers.IntegerField()
-    tier = serializers.ChoiceField(choices=Tier.choices)
-    flags = serializers.ListField(child=serializers.CharField())
-    policy_version = serializers.CharField()
-    metrics = serializers.DictField(help_text="Order metrics: total TPP, H100 equivalents, FLOP reach, ...")
-    factors = FactorSerializer(many=True)
+class MetricsField(serializers.DictField):
+    """All metrics for the regulator; a company sees those that describe its order (``CAPABILITY_METRICS``)."""
+
+    def to_representation(self, value):
+        user = self.context.get("user")
+        return super().to_representation(value if user is None or sees_all_requests(user)
+                                          else capability_metrics(value))
+
+
+class AssessmentSerializer(RegulatorOnlyFieldsMixin, serializers.Serializer):
+    regulator_only = ("risk_score", "tier", "flags", "policy_version", "factors")
+
+    risk_score = serializers.IntegerField(required=False, help_text=REGULATOR_ONLY)
+    tier = serializers.ChoiceField(choices=Tier.choices, required=False, help_text=REGULATOR_ONLY)
+    flags = serializers.ListField(child=serializers.CharField(), required=False, help_text=REGULATOR_ONLY)
+    policy_version = serializers.CharField(required=False, help_text=REGULATOR_ONLY)
+    metrics = MetricsField(help_text="Order metrics: total TPP, H100 equivalents, FLOP reach, ...")
+    factors = FactorSerializer(many=True, required=False, help_text=REGULATOR_ONLY)
     created_at = serializers.DateTimeField()
 
 
@@ -229,6 +263,8 @@ class OpenInformationRequestField(serializers.Field):
 
 
 class RequestDetailSerializer(RequestListItemSerializer):
+    regulator_only = ("tier", "risk_score", "flags", "sla_due")
+
     purpose_statement = serializers.CharField()
     end_user = serializers.CharField()
     deployment_site = serializers.CharField()
@@ -238,8 +274,9 @@ class RequestDetailSerializer(RequestListItemSerializer):
     training_tokens = serializers.IntegerField(allow_null=True)
     training_days = serializers.IntegerField(allow_null=True)
     total_tpp = serializers.FloatField()
-    flags = serializers.ListField(child=serializers.CharField(), source="flag_list")
-    sla_due = serializers.DateField(allow_null=True)
+    flags = serializers.ListField(child=serializers.CharField(), source="flag_list", required=False,
+                                  help_text=REGULATOR_ONLY)
+    sla_due = serializers.DateField(allow_null=True, required=False, help_text=REGULATOR_ONLY)
     valid_until = serializers.DateField(allow_null=True)
     conditions = serializers.CharField()
     lines = LineOutputSerializer(many=True)
@@ -249,11 +286,16 @@ class RequestDetailSerializer(RequestListItemSerializer):
 
 
 class EventSerializer(serializers.Serializer):
+    """A ``selectors.TimelineEntry``: a company reads its own actions, what was said to it and each status change,
+    with the regulator's staff named by role only; the regulator reads everything."""
+
     seq = serializers.IntegerField()
     action = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
-    actor = serializers.CharField(source="actor.username", allow_null=True, help_text="Null for the system.")
+    actor = serializers.CharField(
+        allow_null=True, help_text="Username; null for the system and, in a company's answers, for the regulator.",
+    )
     actor_role = serializers.CharField()
     at = serializers.DateTimeField()
     comment = serializers.CharField()

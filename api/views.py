@@ -21,7 +21,7 @@ from api import serializers as s
 from api.authentication import ApiTokenAuthentication
 from api.throttling import AddressRateThrottle
 from approvals import services
-from approvals.selectors import request_get, request_list, request_status_get, request_timeline
+from approvals.selectors import request_get, request_list, request_status_get, request_timeline_for
 from approvals.services.idempotency import MAX_KEY_LENGTH
 
 ERROR = s.ErrorSerializer
@@ -303,6 +303,9 @@ class RequestEventsApi(APIView):
     @extend_schema(operation_id="requests_events_list", tags=["requests"],
                    responses={200: s.EventSerializer(many=True), **COMMON_ERRORS})
     def get(self, request, public_id):
-        """The timeline: every event of the audit trail, oldest first."""
+        """The timeline, oldest first: every event of the audit trail for the regulator; for the company, its own
+        actions, what was said to it and each status change (the regulator's deliberation stays internal)."""
         target = request_get(user=request.user, public_id=public_id)
-        return Response(s.EventSerializer(request_timeline(import_request=target), many=True).data)
+        return Response(s.EventSerializer(
+            request_timeline_for(import_request=target, user=request.user), many=True
+        ).data)

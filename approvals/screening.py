@@ -16,6 +16,19 @@ from chips.capability import ChipSpec
 from chips.policy import CapabilityPolicy
 
 DOMESTIC_SUBSTITUTABLE_PURPOSES = {"inference_serving", "cloud_services"}
+# The metrics of an assessment that describe the order itself: the company sees these of its own orders. The
+# rest (the over-provisioning ratio, the company's rolling totals against the cap) feed the scoring rubric,
+# which stays with the regulator.
+CAPABILITY_METRICS = (
+    "units", "total_tpp", "h100_equivalents", "bf16_flops_per_second", "memory_bandwidth_tbps", "memory_gb", "mfu",
+    "flop_in_90_days", "days_to_1e25", "days_to_1e26", "ascend_910c_by_tpp", "ascend_910c_by_bandwidth",
+    "order_value_usd", "revenue_share_due_usd",
+)
+
+
+def capability_metrics(metrics: dict) -> dict:
+    """An assessment's metrics as the company may see them."""
+    return {name: metrics[name] for name in CAPABILITY_METRICS if name in metrics}
 
 
 @dataclass(frozen=True)

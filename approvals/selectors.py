@@ -15,16 +15,17 @@ from approvals import clock, roles
 from approvals.guards import guard_refusal
 from approvals.models import ImportRequest, InformationRequest, Notification, RequestLine, ReviewEvent
 from approvals.policy import CURRENT_SCREENING_POLICY
-from approvals.states import ACTIONS, OPEN, Status, move_for
+from approvals.states import ACTIONS, OPEN, Role, Status, event_label, event_visibility, move_for
 
 COUNTED_AS_APPROVED = (Status.APPROVED, Status.EXPIRED)
 
 
 def request_queryset_for(user) -> QuerySet[ImportRequest]:
-    """The requests a user may see: their company's, or every one for reviewers and auditors."""
+    """The requests a user may see: their company's, or, for reviewers and auditors, every submitted one (a
+    draft is the company's own workspace until it is submitted)."""
     queryset = ImportRequest.objects.select_related("company", "current_assessment", "assignee")
     if roles.sees_all_requests(user):
-        return queryset
+        return queryset.exclude(status=Status.DRAFT)
     company_id = roles.company_id_of(user)
     if company_id is None:
         return queryset.none()
@@ -71,6 +72,46 @@ def available_actions(*, import_request: ImportRequest, user) -> list[str]:
 
 def request_timeline(*, import_request: ImportRequest) -> QuerySet[ReviewEvent]:
     return import_request.events.select_related("actor").order_by("seq")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event as a given reader may see it."""
+
+    seq: int
+    action: str
+    label: str
+    from_status: str
+    to_status: str
+    actor: str | None  # a username, shown to the regulator and for the company's own members only
+    actor_role: str
+    actor_label: str
+    at: datetime
+    comment: str
+
+
+def request_timeline_for(*, import_request: ImportRequest, user) -> list[TimelineEntry]:
+    """The timeline a user may read: the regulator sees every event; the company sees its own actions, what
+    was said to it, and that the status moved, with staff shown by role, never by name."""
+    regulator = roles.sees_all_requests(user)
+    entries = []
+    for event in request_timeline(import_request=import_request):
+        visibility = event_visibility(event.action)
+        if visibility == "internal" and not regulator:
+            continue
+        if event.actor is None:
+            actor, actor_label = None, "Chipgate"
+        elif regulator or event.actor_role == Role.APPLICANT:
+            actor = event.actor.get_username()
+            actor_label = event.actor.get_full_name() or actor
+        else:
+            actor, actor_label = None, Role(event.actor_role).label
+        entries.append(TimelineEntry(
+            seq=event.seq, action=event.action, label=event_label(event.action), from_status=event.from_status,
+            to_status=event.to_status, actor=actor, actor_role=event.actor_role, actor_label=actor_label,
+            at=event.at, comment=event.comment if regulator or visibility == "applicant" else "",
+        ))
+    return entries
 
 
 def open_information_request(*, import_request: ImportRequest) -> InformationRequest | None:
@@ -136,12 +177,14 @@ def _status_statement(vendor: str, alias: str):
     columns = ", ".join(quote(field.column) for field in fields)
     table = quote(meta.db_table)
     # Every name comes from the model's own metadata, quoted by the backend; values go in as parameters.
+    submitted = f"{quote(meta.get_field('status').column)} <> '{Status.DRAFT}'"
     base = f"SELECT {columns} FROM {table} WHERE {quote(meta.get_field('public_id').column)} = %s"  # noqa: S608
     converters = []
     for field in fields:
         column = Col(meta.db_table, field)
         converters.append((column, conn.ops.get_db_converters(column) + field.get_db_converters(conn)))
-    return base, f"{base} AND {quote(meta.get_field('company').column)} = %s", converters
+    # The regulator's statement leaves drafts out (the company's workspace); the company's takes its own only.
+    return f"{base} AND {submitted}", f"{base} AND {quote(meta.get_field('company').column)} = %s", converters
 
 
 def request_status_get(*, user, public_id) -> StatusRow:

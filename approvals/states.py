@@ -83,14 +83,22 @@ CASE_EVENTS: dict[str, str] = {
 }
 
 
-# What the applicant sees of an event: its label, when, the actor's role and its comment (a message to the
-# company: a question, an answer, conditions, a rejection's reason). Everything else is the regulator's
-# own deliberation: escalation rationale, return comments, claims and re-scoring.
-INTERNAL_EVENTS = frozenset({"escalate", "return", "claim", "release", "rescore"})
+# What the applicant sees of an event. "applicant": the event with its comment, a message to the company (a
+# question, an answer, conditions, a rejection's reason). "status_only": that it happened (the status moved),
+# never its comment or payload (an escalation's rationale and recommendation, a return's comment, the
+# screening's scores). "internal": nothing at all (claims, releases, re-scoring).
+EVENT_VISIBILITY: dict[str, str] = {
+    "screen": "status_only",
+    "escalate": "status_only",
+    "return": "status_only",
+    "claim": "internal",
+    "release": "internal",
+    "rescore": "internal",
+}
 
 
 def event_visibility(action: str) -> str:
-    return "internal" if action in INTERNAL_EVENTS else "applicant"
+    return EVENT_VISIBILITY.get(action, "applicant")
 
 
 def fsm_method_name(action: str) -> str:

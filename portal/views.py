@@ -17,7 +17,8 @@ from approvals import guards, notifications, roles, selectors, services
 from approvals.errors import WorkflowError
 from approvals.models import ImportRequest
 from approvals.policy import FILING_LIMITS
-from approvals.states import Status, event_label
+from approvals.screening import capability_metrics
+from approvals.states import Status
 from portal.forms import (
     LINES_PREFIX,
     AnswerForm,
@@ -37,7 +38,6 @@ FIELD_LABELS = {
     "lines": "Lines",
     "file": "Document",
 }
-TIER_HINTS = {"standard": "one reviewer may decide", "senior": "two-person rule: a senior reviewer signs off"}
 
 
 # Access ----------------------------------------------------------------------------------------------
@@ -301,10 +301,10 @@ def request_edit(request, public_id):
 
 # The request page --------------------------------------------------------------------------------
 
-def _figures(metrics: dict, tier: str, *, likely: bool) -> list[dict]:
-    """The capability figures in words and numbers, from metrics the screening code computed."""
+def _figures(metrics: dict) -> list[dict]:
+    """The capability figures of an order in words and numbers, from metrics the screening code computed: what
+    the company may see of its own order (never the scoring rubric, its factors or the tier)."""
     days = metrics.get("days_to_1e25")
-    ratio = metrics.get("over_provisioning_ratio")
     return [
         {"label": "Total TPP", "value": f"{metrics['total_tpp']:,.0f}"},
         {"label": "H100-equivalents", "value": f"{metrics['h100_equivalents']:,.1f}"},
@@ -312,24 +312,20 @@ def _figures(metrics: dict, tier: str, *, likely: bool) -> list[dict]:
         {"label": "Days to 1e25 FLOP", "value": f"{days:,.0f}" if days is not None else "no BF16 compute"},
         {"label": "Ascend 910C equivalents (by TPP)", "value": f"{metrics['ascend_910c_by_tpp']:,.0f}"},
         {"label": "Revenue share due", "value": f"USD {float(metrics['revenue_share_due_usd']):,.2f}"},
-        {"label": "Over-provisioning ratio",
-         "value": f"{ratio:.1f}x" if ratio is not None else "not applicable (no training declared)"},
-        {"label": "Likely tier" if likely else "Tier", "value": f"{tier} ({TIER_HINTS.get(tier, '')})"},
     ]
 
 
-def _timeline(order: ImportRequest) -> list[dict]:
+def _timeline(order: ImportRequest, user) -> list[dict]:
     return [
         {
-            "at": event.at,
-            "what": event_label(event.action),
-            "who": (event.actor.get_full_name() or event.actor.get_username()) if event.actor else "Chipgate",
-            "role": event.get_actor_role_display(),
-            "status": Status(event.to_status).label if event.to_status in Status.values and
-            event.to_status != event.from_status else "",
-            "comment": event.comment,
+            "at": entry.at,
+            "what": entry.label,
+            "who": entry.actor_label,
+            "status": Status(entry.to_status).label if entry.to_status in Status.values and
+            entry.to_status != entry.from_status else "",
+            "comment": entry.comment,
         }
-        for event in selectors.request_timeline(import_request=order)
+        for entry in selectors.request_timeline_for(import_request=order, user=user)
     ]
 
 
@@ -338,9 +334,7 @@ def _render_detail(request, order: ImportRequest, *, answer_form=None, document_
     actions = selectors.available_actions(import_request=order, user=request.user)
     preview = None
     if order.status == Status.DRAFT and lines:
-        result = services.request_preview(import_request=order)
-        preview = {"figures": _figures(result.metrics, result.tier, likely=True), "factors": result.factors,
-                   "risk_score": result.risk_score}
+        preview = {"figures": _figures(capability_metrics(services.request_preview(import_request=order).metrics))}
     assessment = order.current_assessment if order.status != Status.DRAFT else None
     questions = list(order.information_requests.all())
     open_question = next((question for question in reversed(questions) if question.answered_at is None), None)
@@ -350,8 +344,8 @@ def _render_detail(request, order: ImportRequest, *, answer_form=None, document_
         "documents": list(order.documents.all()),
         "preview": preview,
         "assessment": assessment,
-        "assessment_figures": _figures(assessment.metrics, assessment.tier, likely=False) if assessment else [],
-        "timeline": _timeline(order),
+        "assessment_figures": _figures(capability_metrics(assessment.metrics)) if assessment else [],
+        "timeline": _timeline(order, request.user),
         "questions": questions,
         "open_question": open_question,
         "can_edit": "submit" in actions,

@@ -19,8 +19,12 @@ def test_a_senior_tier_order_goes_from_create_to_approval(api_for, applicant, re
     submitted = transition(company, "submit")
     assert (submitted.status_code, submitted.json()["status"]) == (200, "submitted")
 
-    # Screening ran after commit (tasks are eager in tests).
+    # Screening ran after commit (tasks are eager in tests). The company reads the status; the tier and score
+    # are the regulator's.
     status = company.get(url(public_id, "status/")).json()
+    assert set(status) == {"id", "reference", "status", "version", "updated_at", "available_actions"}
+    assert status["status"] == "under_review"
+    status = desk.get(url(public_id, "status/")).json()
     assert (status["status"], status["tier"]) == ("under_review", "senior")
     assert status["risk_score"] is not None
 
@@ -54,11 +58,13 @@ def test_a_senior_tier_order_goes_from_create_to_approval(api_for, applicant, re
         ("create", "", "draft", applicant.username),
         ("submit", "draft", "submitted", applicant.username),
         ("screen", "submitted", "under_review", None),
-        ("request_information", "under_review", "information_requested", reviewer.username),
+        ("request_information", "under_review", "information_requested", None),
         ("respond", "information_requested", "under_review", applicant.username),
-        ("escalate", "under_review", "senior_review", senior.username),
-        ("approve", "senior_review", "approved", senior2.username),
+        ("escalate", "under_review", "senior_review", None),
+        ("approve", "senior_review", "approved", None),
     ]
+    assert [e["actor_role"] for e in events][3:] == ["reviewer", "applicant", "reviewer", "senior_reviewer"]
+    assert events[5]["comment"] == ""  # the escalation's rationale is the regulator's
     assert [e["seq"] for e in events] == list(range(1, 8))
     assert events[4]["comment"] == "Our own operations team in Shenzhen."
     assert company.get(url(public_id, "status/")).json()["version"] == 7

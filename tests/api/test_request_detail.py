@@ -6,18 +6,44 @@ from tests.api.conftest import url
 from tests.factories import line
 
 
-def test_the_detail_has_lines_assessment_version_and_actions(api_for, applicant, in_review):
+def test_the_detail_has_lines_assessment_version_and_actions(api_for, applicant, reviewer, in_review):
     response = api_for(applicant).get(url(in_review.public_id))
     assert response.status_code == 200
     body = response.json()
     assert body["id"] == str(in_review.public_id)
     assert body["version"] == in_review.version
     assert body["lines"][0]["chip"] == "nvidia-h200"
-    assert body["assessment"]["risk_score"] == in_review.risk_score
     assert body["assessment"]["metrics"]["units"] == 8
-    assert {factor["code"] for factor in body["assessment"]["factors"]} >= {"domestic_alternative"}
     assert body["open_information_request"] is None
     assert body["available_actions"] == ["withdraw"]
+    staff = api_for(reviewer).get(url(in_review.public_id)).json()
+    assert staff["assessment"]["risk_score"] == in_review.risk_score
+    assert {factor["code"] for factor in staff["assessment"]["factors"]} >= {"domestic_alternative"}
+
+
+INTERNAL_KEYS = {"tier", "risk_score", "flags", "sla_due", "queue"}
+INTERNAL_ASSESSMENT_KEYS = {"risk_score", "tier", "flags", "factors", "policy_version"}
+
+
+def test_the_company_reads_capability_metrics_but_no_score_factor_flag_or_tier(api_for, applicant, in_review):
+    body = api_for(applicant).get(url(in_review.public_id)).json()
+    assert not INTERNAL_KEYS & set(body)
+    assert set(body["assessment"]) == {"metrics", "created_at"}
+    assert set(body["assessment"]["metrics"]) == {
+        "units", "total_tpp", "h100_equivalents", "bf16_flops_per_second", "memory_bandwidth_tbps", "memory_gb",
+        "mfu", "flop_in_90_days", "days_to_1e25", "days_to_1e26", "ascend_910c_by_tpp", "ascend_910c_by_bandwidth",
+        "order_value_usd", "revenue_share_due_usd",
+    }
+    listed = api_for(applicant).get("/api/v1/requests/").json()["results"][0]
+    assert not INTERNAL_KEYS & set(listed)
+
+
+@pytest.mark.parametrize("role", ["reviewer", "senior", "auditor"])
+def test_the_regulator_reads_them_all(request, api_for, in_review, role):
+    body = api_for(request.getfixturevalue(role)).get(url(in_review.public_id)).json()
+    assert {"tier", "risk_score", "flags", "sla_due"} <= set(body)
+    assert set(body["assessment"]) >= INTERNAL_ASSESSMENT_KEYS
+    assert "over_provisioning_ratio" in body["assessment"]["metrics"]
 
 
 def test_a_draft_has_no_assessment_yet(api_for, applicant, draft):
@@ -89,10 +115,13 @@ def test_patch_after_submission_answers_409(api_for, applicant):
 
 
 @pytest.mark.parametrize("role", ["reviewer", "senior", "auditor"])
-def test_staff_cannot_patch_a_draft(request, api_for, draft, role):
-    response = api_for(request.getfixturevalue(role)).patch(url(draft.public_id), {"end_user": "X"}, format="json")
-    assert response.status_code == 403
-    assert response.json()["code"] == "forbidden"
+def test_staff_cannot_see_let_alone_patch_a_draft(request, api_for, draft, role):
+    client = api_for(request.getfixturevalue(role))
+    response = client.patch(url(draft.public_id), {"end_user": "X"}, format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    for suffix in ("", "status/", "events/"):
+        assert client.get(url(draft.public_id, suffix)).status_code == 404
 
 
 @pytest.mark.parametrize("path", [

@@ -32,8 +32,8 @@ def test_an_incomplete_draft_answers_400_naming_the_fields(api_for, applicant):
     assert incomplete.status == "draft"
 
 
-def test_a_move_the_state_does_not_allow_answers_409(api_for, reviewer, draft):
-    response = move(api_for(reviewer), draft, "approve")
+def test_a_move_the_state_does_not_allow_answers_409(api_for, applicant, draft):
+    response = move(api_for(applicant), draft, "respond", answer="Early.")
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "not_allowed_in_state"
@@ -55,10 +55,10 @@ def test_an_applicant_gets_403_on_reviewer_actions(api_for, applicant, in_review
 
 
 @pytest.mark.parametrize("role", ["reviewer", "senior", "auditor"])
-def test_only_the_applicant_submits(request, api_for, draft, role):
+def test_staff_cannot_reach_a_draft_to_submit_it(request, api_for, draft, role):
     response = move(api_for(request.getfixturevalue(role)), draft, "submit")
-    assert response.status_code == 403
-    assert response.json()["code"] == "forbidden"
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
 
 
 @pytest.mark.parametrize("action", ["approve", "reject", "withdraw"])

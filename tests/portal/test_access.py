@@ -77,12 +77,20 @@ def test_a_user_without_a_company_gets_a_clear_refusal(signed_in):
     assert not ImportRequest.objects.exists()
 
 
-def test_reviewers_and_auditors_may_download_documents(signed_in, applicant, reviewer, auditor):
+def test_reviewers_and_auditors_may_download_documents_of_a_submitted_request(signed_in, applicant, reviewer,
+                                                                              auditor):
     order, document = _with_document(applicant)
+    services.request_transition(import_request_id=order.pk, action="submit", actor=applicant)
     for user in (reviewer, auditor):
         response = signed_in(user).get(f"/requests/{order.public_id}/documents/{document.pk}/")
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+def test_a_drafts_documents_are_the_companys_alone(signed_in, applicant, reviewer, auditor):
+    order, document = _with_document(applicant)
+    for user in (reviewer, auditor):
+        assert signed_in(user).get(f"/requests/{order.public_id}/documents/{document.pk}/").status_code == 404
 
 
 def test_catalog_maintainers_may_not_download_documents(signed_in, applicant, maintainer):

@@ -32,12 +32,12 @@ def test_it_lists_the_companys_orders_only(applicant_client, applicant, company,
     assert mine.reference in html and foreign.reference not in html
 
 
-def test_each_row_shows_reference_status_tier_capability_and_last_change(applicant_client, applicant):
+def test_each_row_shows_reference_status_capability_and_last_change_but_no_tier(applicant_client, applicant):
     order = request_in_review(applicant)
     html = applicant_client.get("/").content.decode()
     assert f'href="/requests/{order.public_id}/"' in html
     assert '<span class="badge badge-under_review">Under review</span>' in html
-    assert order.get_tier_display() in html
+    assert order.get_tier_display() not in html and "Tier" not in html
     assert f"{order.total_tpp:,.0f}" in html
     assert f"{order.h100_equivalents:,.1f}" in html
     assert timezone.localtime(order.updated_at).strftime("%-d %b %Y") in html
