@@ -80,7 +80,7 @@ def test_nor_through_the_notifications_and_emails_the_company_receives(applicant
     from approvals.models import Notification, OutboxMessage
     from approvals.outbox import outbox_deliver
 
-    case, internal = reviewed
+    _, internal = reviewed
     for message in OutboxMessage.objects.filter(recipient=applicant):
         outbox_deliver(message_id=message.pk)
     texts = [f"{n.subject}\n{n.body}" for n in Notification.objects.filter(recipient=applicant)]
