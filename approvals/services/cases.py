@@ -4,10 +4,11 @@ from django.db import transaction
 from approvals import audit, roles
 from approvals.errors import WorkflowError
 from approvals.models import ImportRequest
-from approvals.services.common import lock_import_request
+from approvals.services.common import lock_import_request, reconnecting
 from approvals.states import CLAIMABLE, Role
 
 
+@reconnecting
 @transaction.atomic
 def request_claim(*, import_request_id: int, actor) -> ImportRequest:
     import_request = lock_import_request(import_request_id)
@@ -20,6 +21,7 @@ def request_claim(*, import_request_id: int, actor) -> ImportRequest:
     return _set_assignee(import_request, actor, actor, "claim")
 
 
+@reconnecting
 @transaction.atomic
 def request_release(*, import_request_id: int, actor) -> ImportRequest:
     import_request = lock_import_request(import_request_id)

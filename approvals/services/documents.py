@@ -9,11 +9,12 @@ from approvals import audit
 from approvals.errors import WorkflowError, invalid
 from approvals.models import Document, ImportRequest
 from approvals.policy import FILING_LIMITS
-from approvals.services.common import lock_import_request, require_filer
+from approvals.services.common import lock_import_request, reconnecting, require_filer
 from approvals.states import Role, Status
 from approvals.validators import sniff_document_type
 
 
+@reconnecting
 @transaction.atomic
 def document_attach(
     *, import_request_id: int, actor, uploaded_file, information_request_id: int | None = None
@@ -46,7 +47,11 @@ def document_attach(
         content_type=content_type, size=uploaded_file.size, sha256=digest.hexdigest(), uploaded_by=actor,
     )
     document.file.save("upload", uploaded_file, save=False)
-    document.save()
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)  # no row, no file: a refused or failed save leaves nothing behind
+        raise
     ImportRequest.objects.filter(pk=import_request.pk).update(version=F("version") + 1, updated_at=timezone.now())
     audit.event_append(
         import_request=import_request, action="attach_document", from_status=import_request.status,

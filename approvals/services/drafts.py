@@ -9,7 +9,7 @@ from approvals import audit, roles
 from approvals.errors import WorkflowError, invalid
 from approvals.models import ImportRequest, RequestLine
 from approvals.policy import FILING_LIMITS
-from approvals.services.common import lock_import_request, require_filer
+from approvals.services.common import lock_import_request, reconnecting, require_filer
 from approvals.states import Role, Status
 from chips.models import ChipModel
 
@@ -112,6 +112,7 @@ def _apply_totals(import_request: ImportRequest, lines: list[RequestLine]) -> No
     import_request.total_tpp = sum(line.chip.tpp * line.quantity for line in lines)
 
 
+@reconnecting
 @transaction.atomic
 def request_create(*, actor, data: dict, lines: list[dict] | None = None) -> ImportRequest:
     """A new draft for the actor's company, with its lines; audited as the first event."""
@@ -148,6 +149,7 @@ def _line_values(lines) -> list[tuple[str, int, Decimal]]:
     return [(line.chip.slug, line.quantity, line.unit_price_usd) for line in lines]
 
 
+@reconnecting
 @transaction.atomic
 def request_update(*, import_request_id: int, actor, data: dict, lines: list[dict] | None = None) -> ImportRequest:
     """Change a draft's declaration and, when given, replace its lines; refused once submitted.

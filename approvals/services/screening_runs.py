@@ -12,7 +12,7 @@ from approvals.models import ImportRequest
 from approvals.queue import enqueue_on_commit
 from approvals.screening import policy_version
 from approvals.services.assessments import assessment_apply, assessment_store
-from approvals.services.common import lock_import_request
+from approvals.services.common import lock_import_request, reconnecting
 from approvals.services.transitions import request_transition
 from approvals.states import RESCORABLE, Role
 from chips.models import RescoreJob
@@ -33,6 +33,7 @@ def request_screen(*, import_request_id: int) -> bool:
     return True
 
 
+@reconnecting
 @transaction.atomic
 def request_rescore(*, import_request_id: int) -> tuple[bool, bool]:
     """Re-score an open request after a catalog or policy change: (new assessment stored, tier changed)."""

@@ -14,7 +14,7 @@ from approvals.models import ImportRequest, InformationRequest, Recommendation
 from approvals.policy import CURRENT_SCREENING_POLICY, FILING_LIMITS
 from approvals.queue import enqueue_on_commit
 from approvals.services.assessments import assessment_apply, assessment_store
-from approvals.services.common import lock_import_request
+from approvals.services.common import lock_import_request, reconnecting
 from approvals.services.documents import document_attach
 from approvals.states import Role, Tier, fsm_method_name, move_for
 
@@ -187,6 +187,7 @@ EFFECTS: dict[str, Callable] = {
 }
 
 
+@reconnecting
 def request_transition(*, import_request_id: int, action: str, actor, payload: dict | None = None) -> ImportRequest:
     """Every state change: lock, re-check state, role and guard, save, audit, then side effects on commit.
 
@@ -231,6 +232,7 @@ def request_transition(*, import_request_id: int, action: str, actor, payload: d
     return import_request
 
 
+@reconnecting
 def request_respond(*, import_request_id: int, actor, answer: str, uploaded_file=None) -> ImportRequest:
     """Answer the open question, optionally with a document: both stand or fall together, and a refused
     answer leaves no stored file behind."""
