@@ -50,7 +50,7 @@ def run_settings(expression: str, **env) -> str:
 def test_the_cache_is_redis_when_configured_and_local_memory_otherwise():
     backend = "settings.CACHES['default']['BACKEND']"
     assert run_settings(backend, REDIS_URL="redis://127.0.0.1:6379/0").endswith(
-        "django.core.cache.backends.redis.RedisCache")
+        "config.cache.FailOpenRedisCache")
     assert run_settings(backend, REDIS_URL="").endswith("django.core.cache.backends.locmem.LocMemCache")
 
 
