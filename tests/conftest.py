@@ -100,3 +100,13 @@ def maintainer(db):
     from tests.factories import StaffFactory
 
     return StaffFactory(groups=["catalog_maintainer"])
+
+
+@pytest.fixture(autouse=True)
+def _broker_assumed_up():
+    """A test that made publishing fail must not pause publishing for the tests after it."""
+    from approvals import queue
+
+    queue._skip_until = 0.0
+    yield
+    queue._skip_until = 0.0

@@ -2,6 +2,7 @@
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from approvals import clock
@@ -29,7 +30,9 @@ def requests_to_expire() -> list[int]:
     )
 
 
-def requests_stuck_in_submitted(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
+def requests_stuck_in_submitted(*, older_than: timedelta | None = None) -> list[int]:
+    """Requests still in submitted a while after their submit (``CHIPGATE_SUBMITTED_SWEEP_SECONDS``)."""
+    older_than = older_than or timedelta(seconds=settings.CHIPGATE_SUBMITTED_SWEEP_SECONDS)
     cutoff = timezone.now() - older_than
     return list(
         ImportRequest.objects.filter(status=Status.SUBMITTED, submitted_at__lte=cutoff).values_list("pk", flat=True)

@@ -1,4 +1,5 @@
 """Celery: REDIS_URL names the broker; without it tasks run in-process (eager). Periodic work for beat."""
+from config.settings.chipgate import CHIPGATE_SUBMITTED_SWEEP_SECONDS
 from config.settings.core import REDIS_URL, TIME_ZONE
 from config.settings.environment import env
 
@@ -24,7 +25,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # Task names are explicit (name=...) and stable: the schedule and queued messages survive code moves.
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "approvals.tasks.sweep_outbox", "schedule": 5.0},
-    "sweep-submitted": {"task": "approvals.tasks.sweep_submitted", "schedule": 120.0},
+    "sweep-submitted": {"task": "approvals.tasks.sweep_submitted", "schedule": float(CHIPGATE_SUBMITTED_SWEEP_SECONDS)},
     "lapse-overdue-information": {"task": "approvals.tasks.lapse_overdue_information", "schedule": 3600.0},
     "expire-approvals": {"task": "approvals.tasks.expire_approvals", "schedule": 3600.0},
     "sla-reminders": {"task": "approvals.tasks.send_sla_reminders", "schedule": 3600.0},

@@ -114,3 +114,24 @@ def test_a_broker_that_is_down_at_commit_loses_nothing(applicant, reviewer, monk
     assert question.state == "delivered"
     subjects = [message.subject for message in mail.outbox if message.to == [applicant.email]]
     assert subjects.count(f"{request.reference}: the reviewer has a question") == 1
+
+
+def test_after_a_failed_publish_the_process_stops_trying_for_a_moment(monkeypatch, applicant,
+                                                                      django_capture_on_commit_callbacks):
+    from approvals import queue
+
+    attempts = []
+
+    def broker_down(*args, **kwargs):
+        attempts.append(args)
+        raise ConnectionRefusedError("Redis is down")
+
+    monkeypatch.setattr(tasks.screen_request, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            queue.enqueue_on_commit("approvals.tasks.screen_request", 1)
+    assert len(attempts) == 1  # the next two waited for the sweep instead of on the broker
+    queue._skip_until = 0.0  # the pause is over
+    with django_capture_on_commit_callbacks(execute=True):
+        queue.enqueue_on_commit("approvals.tasks.screen_request", 1)
+    assert len(attempts) == 2
