@@ -7,10 +7,11 @@ row up again; a broker that was down when the transaction committed leaves rows 
 Emails carry the row's dedupe key as Message-ID, so a receiver can tell a rare repeat from a new message.
 """
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -72,7 +73,7 @@ def outbox_deliver(*, message_id: int) -> str:
         return "skipped"
     message = OutboxMessage.objects.select_related("recipient", "notification").get(pk=message_id)
     try:
-        DELIVERERS[message.kind](message)
+        finish = DELIVERERS[message.kind](message)
     except Exception as exc:  # any failure of the far side is recorded on the row and retried
         delay = retry_delay(message.attempts)
         error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -92,6 +93,7 @@ def outbox_deliver(*, message_id: int) -> str:
     OutboxMessage.objects.filter(pk=message_id).update(
         state=OutboxMessage.State.DELIVERED, delivered_at=delivered_at, locked_until=None, last_error="",
     )
+    finish()
     if message.notification_id:
         Notification.objects.filter(pk=message.notification_id, emailed_at__isnull=True).update(
             emailed_at=delivered_at
@@ -105,15 +107,31 @@ def message_id_header(dedupe_key: str) -> str:
     return f"<{local}@{domain}>"
 
 
-def _deliver_email(message: OutboxMessage) -> None:
+def _deliver_email(message: OutboxMessage) -> Callable[[], None]:
+    """Hand the email to the mail server; returns what closes the session, which the caller runs only after
+    recording the delivery, so that a worker killed in between is killed as rarely as can be."""
     recipient = message.recipient
     if recipient is None or not recipient.email or not recipient.is_active:
         raise DeliveryFailed("the recipient has no active account with an email address")
     notification = message.notification
-    EmailMessage(
-        subject=notification.subject, body=notification.body, to=[recipient.email],
-        headers={"Message-ID": message_id_header(message.dedupe_key)},
-    ).send()
+    connection = get_connection()
+    connection.open()
+    try:
+        EmailMessage(
+            subject=notification.subject, body=notification.body, to=[recipient.email], connection=connection,
+            headers={"Message-ID": message_id_header(message.dedupe_key)},
+        ).send()
+    except Exception:
+        connection.close()
+        raise
+
+    def close() -> None:
+        try:
+            connection.close()
+        except OSError as error:  # the message was accepted; a failed goodbye changes nothing
+            logger.info("Closing the mail session after outbox message %s: %s", message.pk, error)
+
+    return close
 
 
 DELIVERERS = {

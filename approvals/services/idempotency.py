@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from approvals.models import ApiIdempotencyKey
+from approvals.services.common import reconnecting
 
 MAX_KEY_LENGTH = 255
 
@@ -37,6 +38,7 @@ def _replay(record: ApiIdempotencyKey, digest: str) -> StoredResponse:
     return StoredResponse(status=record.response_status, body=record.response_body, replayed=True)
 
 
+@reconnecting
 def idempotent_call(*, user, key: str, body, run: Callable[[], tuple[int, dict]]) -> StoredResponse:
     """Run ``run`` once per (user, key): a repeat with the same body gets the stored response back.
 
