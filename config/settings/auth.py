@@ -1,4 +1,4 @@
-"""Signing in: password rules, the portal's sign-in pages, and lockout after repeated failures (django-axes)."""
+"""Signing in: password rules, the portal's sign-in pages, lockout after repeated failures (django-axes), staff 2FA."""
 from datetime import timedelta
 
 from config.settings.environment import env
@@ -23,3 +23,10 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+
+# Staff (the four desk groups and superusers) sign in with a second factor: a TOTP authenticator app or a
+# single-use backup code (django-otp). Off only where local.py or test.py say so; the environment decides last.
+CHIPGATE_STAFF_2FA = env.bool("CHIPGATE_STAFF_2FA", default=True)
+OTP_TOTP_ISSUER = "Chipgate"
+# Superusers reset a lost authenticator by deleting the device in the admin; they never see its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

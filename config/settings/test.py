@@ -3,6 +3,7 @@ import tempfile
 from pathlib import Path
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import env
 
 DEBUG = False
 SECRET_KEY = "chipgate-test-only"
@@ -21,3 +22,5 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="chipgate-test-media-"))
 # Serve static files from the app folders without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Staff sign in with a password alone here unless CHIPGATE_STAFF_2FA=true (production requires the second factor).
+CHIPGATE_STAFF_2FA = env.bool("CHIPGATE_STAFF_2FA", default=False)
