@@ -361,3 +361,19 @@ def test_each_desk_group_and_only_staff_is_asked_for_a_second_factor(client, two
     for groups in (["reviewer"], ["senior_reviewer"], ["catalog_maintainer"], ["auditor"]):
         staff = StaffFactory(groups=groups)
         assert sign_in(Client(), staff)["Location"] == "/admin/two-factor/setup/?next=%2Fadmin%2F"
+
+
+def test_a_superuser_removes_a_lost_authenticator_without_seeing_its_secret(client, reviewer, enrolment, two_factor_on):
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw-for-tests")
+    root_enrolment = enrolled(root)
+    sign_in(client, root)
+    client.post(VERIFY, {"otp": totp_code(root_enrolment.device, 1)})
+    device_page = f"/admin/otp_totp/totpdevice/{enrolment.device.pk}/"
+    page = client.get(device_page + "change/").content.decode()
+    assert reviewer.username in page
+    assert enrolment.device.key not in page and "qrcode" not in page
+    assert client.get(device_page + "config/").status_code == 403
+    assert client.post(device_page + "delete/", {"post": "yes"}).status_code == 302
+
+    owner = Client()
+    assert sign_in(owner, reviewer)["Location"] == "/admin/two-factor/setup/?next=%2Fadmin%2F"
