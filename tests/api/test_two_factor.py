@@ -8,6 +8,8 @@ from rest_framework.authtoken.models import Token
 
 from tests.factories import enrolled, totp_code, wrong_totp_code
 
+pytestmark = pytest.mark.django_db
+
 TOKEN_URL = "/api/v1/auth/token/"
 GIVE_A_CODE = "Enter the 6-digit code from your authenticator app, or one of your backup codes."
 WRONG_CODE = (
