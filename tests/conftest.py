@@ -1,4 +1,4 @@
-"""Shared fixtures: the catalog is loaded in every test database, and users for each role."""
+"""Shared fixtures: the catalog is loaded in every test database, users for each role, staff 2FA."""
 import pytest
 from django.core.management import call_command
 
@@ -93,3 +93,17 @@ def maintainer(db):
     from tests.factories import StaffFactory
 
     return StaffFactory(groups=["catalog_maintainer"])
+
+
+@pytest.fixture
+def two_factor_on(settings):
+    """Staff sign in with a second factor, as in production (a live server runs in this process: it sees this too)."""
+    settings.CHIPGATE_STAFF_2FA = True
+
+
+@pytest.fixture
+def enrolment(reviewer):
+    """The reviewer's authenticator app, set up, and their backup codes."""
+    from tests.factories import enrolled
+
+    return enrolled(reviewer)

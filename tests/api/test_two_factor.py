@@ -6,7 +6,7 @@ import time_machine
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from tests.factories import enrolled, totp_code, wrong_totp_code
+from tests.factories import totp_code, wrong_totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -16,16 +16,6 @@ WRONG_CODE = (
     "That code is wrong or has expired. Enter the current 6-digit code from your authenticator app, "
     "or a backup code you have not used yet."
 )
-
-
-@pytest.fixture
-def two_factor_on(settings):
-    settings.CHIPGATE_STAFF_2FA = True
-
-
-@pytest.fixture
-def enrolment(reviewer):
-    return enrolled(reviewer)
 
 
 def ask(client, user, **extra):

@@ -14,11 +14,6 @@ from tests.factories import StaffFactory, enrolled, totp_code
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def two_factor_on(settings):
-    settings.CHIPGATE_STAFF_2FA = True
-
-
 def test_with_the_setting_off_nobody_needs_a_second_factor(reviewer):
     assert second_factor.second_factor_required(reviewer) is False
 

@@ -23,16 +23,6 @@ DESK_PAGES = ["/admin/", "/admin/dashboard/", "/admin/approvals/importrequest/",
               BACKUP_CODES]
 
 
-@pytest.fixture
-def two_factor_on(settings):
-    settings.CHIPGATE_STAFF_2FA = True
-
-
-@pytest.fixture
-def enrolment(reviewer):
-    return enrolled(reviewer)
-
-
 def sign_in(client, user, next_page: str = "/admin/"):
     """The admin's login form, as a browser posts it (its hidden ``next`` field included)."""
     return client.post(LOGIN, {"username": user.username, "password": "pw-for-tests", "next": next_page})

@@ -9,12 +9,6 @@ from tests.factories import StaffFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def two_factor_on(settings):
-    """The live server runs in this process, so it reads the same settings."""
-    settings.CHIPGATE_STAFF_2FA = True
-
-
 def test_a_reviewer_sets_up_two_factor_sign_in_and_signs_in_with_a_code(page, login, artifacts_dir, two_factor_on):
     StaffFactory(username="reviewer", groups=["reviewer"])
 
