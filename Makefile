@@ -27,6 +27,12 @@ run: $(VENV)/.run-deps
 		export REDIS_URL=$(LOCAL_REDIS)
 	fi
 	echo "Database: $${DATABASE_URL:-SQLite (db.sqlite3); set DATABASE_URL for PostgreSQL}"
+	staff_2fa=$$(DJANGO_SETTINGS_MODULE=config.settings.local $(PY) -c "from django.conf import settings; print('on' if settings.CHIPGATE_STAFF_2FA else 'off')")
+	if [ "$$staff_2fa" = on ]; then
+		echo "Staff 2FA: on: desk staff set up an authenticator app at their first sign-in (CHIPGATE_STAFF_2FA=false turns it off)."
+	else
+		echo "Staff 2FA: off: desk staff sign in with a password alone here (CHIPGATE_STAFF_2FA=true asks for a TOTP code, as production does)."
+	fi
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_catalog
 	$(PY) manage.py seed_demo

@@ -1,17 +1,24 @@
-"""Token authentication for API consumers: token, user, membership and group names in one query, briefly cached."""
+"""Authentication for the API: tokens for API consumers (token, user, membership and group names in one query,
+briefly cached), and browser sessions that have finished signing in."""
 import threading
 import time
 
 from django.conf import settings
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
+
+from approvals import second_factor
 
 _principals: dict[str, tuple[float, tuple]] = {}
 _principals_lock = threading.Lock()
 MAX_CACHED_TOKENS = 10_000
+SECOND_FACTOR_PENDING = (
+    "This session has not finished signing in: give the code from your authenticator app at /admin/ first."
+)
 
 
 def clear_token_cache() -> None:
@@ -69,3 +76,25 @@ class ApiTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         user._chipgate_groups = frozenset(row.group_name for row in rows if row.group_name)
         return user, token
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """DRF's session check, refusing a staff session that signed in with a password but not yet its second factor."""
+
+    def authenticate(self, request):
+        principal = super().authenticate(request)
+        if principal is not None and second_factor.second_factor_pending(principal[0]):
+            raise exceptions.AuthenticationFailed(SECOND_FACTOR_PENDING, code=second_factor.OTP_REQUIRED)
+        return principal
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The schema's word for the session check: DRF's cookie session, finished signing in."""
+
+    target_class = "api.authentication.VerifiedSessionAuthentication"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            **super().get_security_definition(auto_schema),
+            "description": "A signed-in browser session; a staff session counts once it has given its second factor.",
+        }

@@ -111,6 +111,11 @@ class TransitionInputSerializer(serializers.Serializer):
 class TokenInputSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(
+        required=False, allow_blank=True, max_length=32,
+        help_text="Staff accounts, when staff 2FA is on: the 6-digit code from the authenticator app, or an unused "
+                  "backup code (used up). Applicants leave it out.",
+    )
 
 
 # Output ------------------------------------------------------------------------------------------

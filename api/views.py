@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from api import serializers as s
 from api.authentication import ApiTokenAuthentication
 from api.throttling import AddressRateThrottle
-from approvals import services
+from approvals import second_factor, services
 from approvals.selectors import request_get, request_list, request_status_get, request_timeline_for
 from approvals.services.idempotency import MAX_KEY_LENGTH
 
@@ -74,7 +74,10 @@ def _draft_arguments(validated: dict) -> tuple[dict, list[dict] | None]:
 
 
 class TokenCreateApi(APIView):
-    """Exchange a username and password for the API token (the same token until it is revoked in the admin)."""
+    """Exchange a username and password for the API token (the same token until it is revoked in the admin).
+
+    Staff accounts also give ``otp`` when staff 2FA is on: a code from their authenticator app or a backup code.
+    """
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -84,6 +87,11 @@ class TokenCreateApi(APIView):
         operation_id="auth_token_create", tags=["auth"], auth=[], request=s.TokenInputSerializer,
         responses={
             200: s.TokenOutputSerializer, **BODY_ERRORS, 429: ERROR,
+            400: OpenApiResponse(INVALID, description=(
+                "Fields named. Staff accounts when staff 2FA is on: code `otp_required` (no `otp` given, or no "
+                "authenticator app set up yet), `invalid` naming `otp` (a wrong or used code), `otp_throttled` "
+                "(too many wrong codes: wait as the message says)."
+            )),
             403: OpenApiResponse(ERROR, description="code `locked_out`: too many failed attempts for this user."),
         },
     )
@@ -94,7 +102,12 @@ class TokenCreateApi(APIView):
             if getattr(request, "axes_locked_out", False):
                 raise PermissionDenied(LOCKED_OUT, code="locked_out")
             raise ValidationError(credentials.errors)
-        token, _ = Token.objects.get_or_create(user=credentials.validated_data["user"])
+        user = credentials.validated_data["user"]
+        if second_factor.second_factor_required(user):
+            body = s.TokenInputSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            second_factor.second_factor_verify(user=user, otp=body.validated_data.get("otp"))
+        token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
 

@@ -19,6 +19,13 @@ def group_names(user) -> frozenset[str]:
     return cached
 
 
+def is_staff_member(user) -> bool:
+    """The regulator's people: members of a desk group, and superusers."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or bool(group_names(user) & set(STAFF_GROUPS))
+
+
 def is_reviewer(user) -> bool:
     return bool(group_names(user) & {REVIEWER_GROUP, SENIOR_REVIEWER_GROUP})
 

@@ -1,11 +1,14 @@
-"""The desk's admin site: entry only for staff in the review and catalog groups, plus the dashboard page."""
+"""The desk's admin site: entry only for staff in the review and catalog groups (with a second factor where
+required), plus the dashboard and the two-factor pages."""
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from approvals import roles
+from approvals import roles, second_factor
+from desk import two_factor
 from desk.dashboard import dashboard_summary
 
 DASHBOARD_PERMISSION = "approvals.view_importrequest"
@@ -18,18 +21,47 @@ class ChipgateAdminSite(admin.AdminSite):
     index_template = "desk/index.html"
 
     def has_permission(self, request) -> bool:
-        """Applicants and staff outside the four desk groups never get past the login page."""
+        """Applicants and staff outside the four desk groups never get past the login page; staff who must give
+        a second factor get past it only once they have."""
         user = request.user
-        if not (user.is_active and user.is_staff):
+        if not (user.is_active and user.is_staff and roles.is_staff_member(user)):
             return False
-        return user.is_superuser or bool(roles.group_names(user) & set(roles.STAFF_GROUPS))
+        return not second_factor.second_factor_pending(user)
+
+    def login(self, request, extra_context=None):
+        """The password, then (for staff where required) the second step before any desk page."""
+        if second_factor.second_factor_pending(request.user):
+            return HttpResponseRedirect(two_factor.second_step_url(request))
+        response = super().login(request, extra_context)
+        if request.method == "POST" and second_factor.second_factor_pending(request.user):
+            return HttpResponseRedirect(two_factor.second_step_url(request))
+        return response
+
+    def index(self, request, extra_context=None):
+        if second_factor.second_factor_required(request.user):
+            extra_context = {
+                **(extra_context or {}), "backup_codes_left": second_factor.backup_codes_left(user=request.user),
+            }
+        return super().index(request, extra_context)
 
     def get_urls(self):
-        return [path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"), *super().get_urls()]
+        return [
+            path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+            path("two-factor/setup/", two_factor.second_step(self, two_factor.enrol_view), name="two_factor_enrol"),
+            path("two-factor/verify/", two_factor.second_step(self, two_factor.verify_view), name="two_factor_verify"),
+            path("two-factor/sign-out/", two_factor.sign_out_view, name="two_factor_sign_out"),
+            path(
+                "two-factor/",
+                self.admin_view(lambda request: two_factor.backup_codes_view(self, request)),
+                name="two_factor_backup_codes",
+            ),
+            *super().get_urls(),
+        ]
 
     def each_context(self, request):
         context = super().each_context(request)
         context["may_see_dashboard"] = request.user.has_perm(DASHBOARD_PERMISSION)
+        context["staff_two_factor"] = second_factor.second_factor_required(request.user)
         return context
 
     def dashboard_view(self, request):

@@ -1,4 +1,5 @@
-"""Shared fixtures: the catalog is loaded in every test database, an empty cache, and users for each role."""
+"""Shared fixtures: the catalog is loaded in every test database, an empty cache, users for each role,
+staff 2FA."""
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -110,3 +111,17 @@ def _broker_assumed_up():
     queue._skip_until = 0.0
     yield
     queue._skip_until = 0.0
+
+
+@pytest.fixture
+def two_factor_on(settings):
+    """Staff sign in with a second factor, as in production (a live server runs in this process: it sees this too)."""
+    settings.CHIPGATE_STAFF_2FA = True
+
+
+@pytest.fixture
+def enrolment(reviewer):
+    """The reviewer's authenticator app, set up, and their backup codes."""
+    from tests.factories import enrolled
+
+    return enrolled(reviewer)

@@ -95,3 +95,24 @@ def request_in_review(applicant, **kwargs):
     services.request_screen(import_request_id=request.pk)
     request.refresh_from_db()
     return request
+
+
+def enrolled(user):
+    """Give ``user`` a confirmed authenticator app and backup codes, as the desk's set-up page does."""
+    from approvals import second_factor
+
+    device = second_factor.totp_enrolment_start(user=user)
+    return second_factor.totp_enrolment_confirm(user=user, otp=totp_code(device))
+
+
+def totp_code(device, steps_ahead: int = 0) -> str:
+    """The code the user's authenticator app shows now (or ``steps_ahead`` 30-second steps later)."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead):06d}"
+
+
+def wrong_totp_code(device) -> str:
+    """A 6-digit code that no step around now accepts."""
+    accepted = {totp_code(device, steps) for steps in range(-2, 3)}
+    return next(code for code in (f"{n:06d}" for n in range(1_000_000)) if code not in accepted)

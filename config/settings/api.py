@@ -4,7 +4,8 @@ from config.settings.environment import env
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # A staff session counts only once it has given its second factor (CHIPGATE_STAFF_2FA).
+        "api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.TextJSONParser"],
@@ -26,7 +27,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Chipgate API",
     "DESCRIPTION": (
         "Import-approval requests for AI accelerators. Authenticate with `Authorization: Token <token>` "
-        "(POST /api/v1/auth/token/). Every error body carries `code` and `detail`."
+        "(POST /api/v1/auth/token/; staff accounts add `otp` when staff 2FA is on). Every error body carries "
+        "`code` and `detail`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

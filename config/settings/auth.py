@@ -1,4 +1,4 @@
-"""Signing in: password rules, the portal's sign-in pages, and lockout after repeated failures (django-axes)."""
+"""Signing in: password rules, the portal's sign-in pages, lockout after repeated failures (django-axes), staff 2FA."""
 from datetime import timedelta
 
 from config.settings.core import REDIS_URL
@@ -31,3 +31,10 @@ AXES_CLIENT_IP_CALLABLE = "api.addresses.client_address"
 # axes.W001 warns that a cache in one process's memory counts per process: without Redis Chipgate is one
 # process (make run), and production refuses to start without Redis.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["axes.W001"]
+
+# Staff (the four desk groups and superusers) sign in with a second factor: a TOTP authenticator app or a
+# single-use backup code (django-otp). Off only where local.py or test.py say so; the environment decides last.
+CHIPGATE_STAFF_2FA = env.bool("CHIPGATE_STAFF_2FA", default=True)
+OTP_TOTP_ISSUER = "Chipgate"
+# Superusers reset a lost authenticator by deleting the device in the admin; they never see its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -12,3 +12,5 @@ STORAGES = {
 # Serve static files from the app folders without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Staff sign in with a password alone here unless CHIPGATE_STAFF_2FA=true (production requires the second factor).
+CHIPGATE_STAFF_2FA = env.bool("CHIPGATE_STAFF_2FA", default=False)

@@ -26,3 +26,6 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="chipgate-test-media-"))
 # Serve static files from the app folders without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Staff sign in with a password alone in tests, whatever the environment says; tests of the second factor
+# switch it on themselves (the two_factor_on fixture).
+CHIPGATE_STAFF_2FA = False

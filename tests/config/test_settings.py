@@ -73,3 +73,16 @@ def test_celery_is_json_only_with_late_acks_and_time_limits():
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.task_time_limit and app.conf.task_soft_time_limit < app.conf.task_time_limit
     assert hasattr(app.Task, "delay_on_commit")
+
+
+def test_staff_2fa_is_on_in_production_and_off_locally_unless_the_environment_says_otherwise(monkeypatch):
+    monkeypatch.delenv("CHIPGATE_STAFF_2FA", raising=False)
+    production = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_ALLOWED_HOSTS": "chipgate.example.com",
+        "DJANGO_SECRET_KEY": "x7#Qm2!vR9pL4sT8wY1zK6nB3cF5hJ0dG-aE_uI+oP=rW@s3Lk9Vb2Nc8Xz",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+    code = "from django.conf import settings; print(settings.CHIPGATE_STAFF_2FA)"
+    assert run_manage("shell", "-c", code, **production).stdout.strip().splitlines()[-1] == "True"
+    assert run_settings("settings.CHIPGATE_STAFF_2FA").splitlines()[-1] == "False"
+    assert run_settings("settings.CHIPGATE_STAFF_2FA", CHIPGATE_STAFF_2FA="true").splitlines()[-1] == "True"
