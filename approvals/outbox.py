@@ -21,9 +21,7 @@ from approvals.queue import enqueue_on_commit
 logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "approvals.tasks.deliver_outbox_message"
-# A first attempt is left to the task started on commit for this long before the sweep steps in.
-FIRST_ATTEMPT_GRACE = timedelta(seconds=10)
-SWEEP_LIMIT = 1000
+SWEEP_LIMIT = 500
 
 
 class DeliveryFailed(Exception):
@@ -45,14 +43,19 @@ def retry_delay(attempts: int) -> timedelta | None:
 
 
 def outbox_due_ids(*, now=None, limit: int = SWEEP_LIMIT) -> list[int]:
-    """Pending rows whose attempt is due and that no live lease holds, oldest first."""
+    """Pending rows whose attempt is due, that no live lease holds, and whose delivery task (if one was sent)
+    was sent long enough ago to be presumed lost; oldest first. Marks them as sent again now: the caller
+    sends their tasks."""
     now = now or timezone.now()
-    return list(
+    republish = now - timedelta(seconds=settings.CHIPGATE_OUTBOX_REPUBLISH_SECONDS)
+    due = list(
         OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .filter(Q(attempts__gt=0) | Q(next_attempt_at__lte=now - FIRST_ATTEMPT_GRACE))
+        .filter(Q(published_at__isnull=True) | Q(published_at__lt=republish))
         .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
     )
+    OutboxMessage.objects.filter(pk__in=due).update(published_at=now)
+    return due
 
 
 def _claim(message_id: int, now) -> bool:
@@ -83,8 +86,8 @@ def outbox_deliver(*, message_id: int) -> str:
             )
             logger.error("Outbox message %s gave up after %s attempts: %s", message_id, message.attempts, error)
             return "failed"
-        OutboxMessage.objects.filter(pk=message_id).update(
-            next_attempt_at=timezone.now() + delay, locked_until=None, last_error=error,
+        OutboxMessage.objects.filter(pk=message_id).update(  # the sweep sends the retry when it falls due
+            next_attempt_at=timezone.now() + delay, locked_until=None, last_error=error, published_at=None,
         )
         logger.warning("Outbox message %s failed (attempt %s), retry in %s: %s", message_id, message.attempts,
                        delay, error)

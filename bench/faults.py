@@ -202,7 +202,8 @@ class System:
             "REDIS_URL": f"redis://127.0.0.1:{self.proxy.port}/{REDIS_DB}",
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "DJANGO_EMAIL_HOST": "127.0.0.1", "DJANGO_EMAIL_PORT": str(self.smtp.port),
-            "CHIPGATE_OUTBOX_LEASE_SECONDS": "10", "CHIPGATE_SUBMITTED_SWEEP_SECONDS": "10",
+            "CHIPGATE_OUTBOX_LEASE_SECONDS": "10", "CHIPGATE_OUTBOX_REPUBLISH_SECONDS": "20",
+            "CHIPGATE_SUBMITTED_SWEEP_SECONDS": "20",
             "CHIPGATE_API_THROTTLE_RATE": "10000000/min", "CHIPGATE_API_AUTH_CACHE_SECONDS": "0",
         }
         self.logs = Path(args.logs)
@@ -250,7 +251,7 @@ class System:
 
     def start_worker(self, index: int) -> subprocess.Popen:
         name = f"faults-{index}-{time.time():.0f}@%h"
-        command = [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency", "2",
+        command = [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency", "3",
                    "-n", name]
         return self._start(f"worker-{index}", command, "chipgate-worker")
 
@@ -399,6 +400,7 @@ def soak(client: Client, seeded: dict, created: list, seconds: float, limit: int
     def applicant(_):
         token = random.choice(seeded["applicants"])
         while time.monotonic() < deadline and len(created) < limit:
+            time.sleep(random.uniform(0.1, 0.4))  # a steady load the workers can follow, not a flood
             public_id = client.create_and_submit(token)
             if public_id:
                 created.append(public_id)
@@ -409,6 +411,7 @@ def soak(client: Client, seeded: dict, created: list, seconds: float, limit: int
 
     def reviewer(_):
         while time.monotonic() < deadline:
+            time.sleep(random.uniform(0.05, 0.2))
             if created:
                 client.review(random.choice(seeded["reviewers"]), random.choice(created))
             else:
@@ -518,7 +521,7 @@ def main() -> int:
         print(f"(d) a mixed soak of {soak_seconds} s (at most {limit} requests)", flush=True)
         soak(client, seeded, created, soak_seconds, limit)
         print("settling: waiting for the sweeps to catch up", flush=True)
-        counts = settle_and_count(system, timeout=120)
+        counts = settle_and_count(system, timeout=120 if args.short else 300)
     finally:
         system.stop()
     audit = system.manage("verify_audit").strip().splitlines()

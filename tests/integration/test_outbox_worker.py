@@ -31,8 +31,8 @@ def test_a_question_asked_while_the_broker_is_down_is_emailed_once_it_is_back(
         reset_producers(celery_app_real)
     question = OutboxMessage.objects.get(notification__kind="question", recipient=applicant)
     assert question.state == "pending"
-    OutboxMessage.objects.filter(pk=question.pk).update(next_attempt_at=question.next_attempt_at - timedelta(
-        seconds=30))  # past the grace the sweep leaves to the task started on commit
+    OutboxMessage.objects.filter(pk=question.pk).update(published_at=question.published_at - timedelta(
+        minutes=2))  # long enough ago for the sweep to presume its task lost
     assert tasks.sweep_outbox.apply_async(ignore_result=False).get(timeout=30) >= 1
     wait_for(lambda: OutboxMessage.objects.get(pk=question.pk).state == "delivered")
     assert tasks.sweep_outbox.apply_async(ignore_result=False).get(timeout=30) == 0
