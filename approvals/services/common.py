@@ -44,8 +44,11 @@ def _connection_lost(error: Exception) -> bool:
     return state is None or state.startswith("08") or state in CONNECTION_GONE_STATES
 
 
+ATTEMPTS = 3
+
+
 def reconnecting(service: Callable[P, R]) -> Callable[P, R]:
-    """Run a write service again, once, when the database connection was lost under it.
+    """Run a write service again (up to ATTEMPTS in all) when the database connection was lost under it.
 
     The service is one transaction: when the connection dies inside it, the server rolls it back, so the
     second run starts from what is committed, on a new connection. Inside an enclosing transaction the
@@ -54,12 +57,14 @@ def reconnecting(service: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(service)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return service(*args, **kwargs)
-        except (OperationalError, InterfaceError) as error:
-            if connection.in_atomic_block or not _connection_lost(error):
-                raise
-            logger.warning("Database connection lost during %s; running it again", service.__name__)
-            return service(*args, **kwargs)
+        for attempt in range(1, ATTEMPTS):
+            try:
+                return service(*args, **kwargs)
+            except (OperationalError, InterfaceError) as error:
+                if connection.in_atomic_block or not _connection_lost(error):
+                    raise
+                logger.warning("Database connection lost during %s (attempt %s); running it again",
+                               service.__name__, attempt)
+        return service(*args, **kwargs)
 
     return run
