@@ -62,11 +62,12 @@ def is_filer_for(user, company_id: int) -> bool:
     return membership is not None and membership.company_id == company_id and membership.may_file
 
 
-def actor_has_role(request, user, role: str) -> bool:
+def actor_has_role(company_id: int, user, role: str) -> bool:
+    """Whether the user acts in this role on something of this company (a request, a licence)."""
     if role == Role.SYSTEM:
         return user is None
     if role == Role.APPLICANT:
-        return is_filer_for(user, request.company_id)
+        return is_filer_for(user, company_id)
     if role == Role.REVIEWER:
         return is_reviewer(user)
     if role == Role.SENIOR_REVIEWER:

@@ -64,7 +64,7 @@ def available_actions(*, import_request: ImportRequest, user) -> list[str]:
     actions = []
     for action in ACTIONS:
         move = move_for(action, import_request.status)
-        if (move and roles.actor_has_role(import_request, user, move.role)
+        if (move and roles.actor_has_role(import_request.company_id, user, move.role)
                 and not guard_refusal(import_request, user, action)):
             actions.append(action)
     return actions

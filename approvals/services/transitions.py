@@ -206,7 +206,7 @@ def request_transition(*, import_request_id: int, action: str, actor, payload: d
                 WorkflowError.NOT_ALLOWED_IN_STATE,
                 f"'{action}' is not possible while the request is {import_request.get_status_display().lower()}.",
             )
-        if not roles.actor_has_role(import_request, actor, move.role):
+        if not roles.actor_has_role(import_request.company_id, actor, move.role):
             raise WorkflowError(
                 WorkflowError.FORBIDDEN, f"Only the {Role(move.role).label.lower()} may {move.label.lower()} here."
             )

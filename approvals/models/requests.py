@@ -1,57 +1,18 @@
-"""Companies, import requests and everything recorded about their review."""
+"""Import requests: the order, its lines, questions and answers, assessments and documents."""
 import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, FSMModelMixin
 
-from approvals import roles
+from approvals.models.companies import Company
+from approvals.models.fsm import fsm_methods
 from approvals.policy import FILING_LIMITS
-from approvals.states import TRANSITIONS, Role, Status, Tier, event_visibility, fsm_method_name
-from approvals.validators import validate_uscc
+from approvals.states import TRANSITIONS, Status, Tier
 from chips.models import ChipModel
 from chips.policy import CURRENT_CAPABILITY_POLICY
-
-
-class Company(models.Model):
-    legal_name = models.CharField(max_length=255)
-    uscc = models.CharField(
-        "Unified Social Credit Code", max_length=18, unique=True, validators=[validate_uscc]
-    )
-    approved_customer = models.BooleanField(
-        default=False, help_text="Approved customer under the export framework"
-    )
-    approved_customer_reference = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name_plural = "companies"
-        ordering = ["legal_name"]
-
-    def __str__(self) -> str:
-        return self.legal_name
-
-
-class CompanyMember(models.Model):
-    """A user acting for one company; the role decides whether they may file or only read."""
-
-    class CompanyRole(models.TextChoices):
-        ADMIN = "admin", "Company administrator"
-        FILER = "filer", "Filer"
-        VIEWER = "viewer", "Viewer (read only)"
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="members")
-    role = models.CharField(max_length=8, choices=CompanyRole.choices, default=CompanyRole.FILER)
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.get_role_display()}, {self.company})"
-
-    @property
-    def may_file(self) -> bool:
-        return self.role in (self.CompanyRole.ADMIN, self.CompanyRole.FILER)
 
 
 class PurposeCategory(models.TextChoices):
@@ -65,24 +26,6 @@ class PurposeCategory(models.TextChoices):
 class Recommendation(models.TextChoices):
     APPROVE = "approve", "Approve"
     REJECT = "reject", "Reject"
-
-
-def _fsm_permission(role: str):
-    """django-fsm-2 permission for a role; the transition service checks the same with reasons."""
-    return lambda instance, user: roles.actor_has_role(instance, user, role)
-
-
-def _fsm_method(action: str):
-    def method(self):
-        """State change only: every effect lives in the transition service."""
-
-    method.__name__ = fsm_method_name(action)
-    for move in TRANSITIONS:
-        if move.action == action:
-            method = transition(
-                field="status", source=list(move.sources), target=move.target, permission=_fsm_permission(move.role)
-            )(method)
-    return method
 
 
 class ImportRequest(FSMModelMixin, models.Model):
@@ -160,9 +103,7 @@ class ImportRequest(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return self.reference or f"draft {self.public_id}"
 
-    for _action in dict.fromkeys(move.action for move in TRANSITIONS):
-        vars()[fsm_method_name(_action)] = _fsm_method(_action)
-    del _action
+    locals().update(fsm_methods(TRANSITIONS))
 
     @property
     def flag_list(self) -> list[str]:
@@ -272,138 +213,3 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class Notification(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    import_request = models.ForeignKey(
-        ImportRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications",
-        db_column="request_id",
-    )
-    kind = models.CharField(max_length=32)
-    subject = models.CharField(max_length=255)
-    body = models.TextField()
-    dedupe_key = models.CharField(max_length=128, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
-
-    def __str__(self) -> str:
-        return self.subject
-
-
-class ReviewEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Review events are append-only: they cannot be updated.")
-
-    def delete(self):
-        raise PermissionError("Review events are append-only: they cannot be deleted.")
-
-
-class ReviewEvent(models.Model):
-    """The audit trail: append-only, hash-chained per request."""
-
-    import_request = models.ForeignKey(
-        ImportRequest, on_delete=models.PROTECT, related_name="events", db_column="request_id"
-    )
-    seq = models.PositiveIntegerField()
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_role = models.CharField(max_length=16, choices=Role.choices)
-    at = models.DateTimeField()
-    comment = models.TextField(blank=True)
-    payload = models.JSONField(default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
-
-    objects = ReviewEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["import_request_id", "seq"]
-        constraints = [models.UniqueConstraint(fields=["import_request", "seq"], name="event_seq_per_request")]
-
-    def __str__(self) -> str:
-        return f"{self.import_request} #{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("Review events are append-only: they cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Review events are append-only: they cannot be deleted.")
-
-    @property
-    def visibility(self) -> str:
-        """'applicant' when the company sees the event and its comment, 'internal' for the regulator only."""
-        return event_visibility(self.action)
-
-
-class ApiIdempotencyKey(models.Model):
-    """An API create made with an Idempotency-Key: the same body replays its response, another body is refused."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    body_sha256 = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")]
-        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.key}"
-
-
-class OutboxMessage(models.Model):
-    """A side effect of a state change (an email, later a webhook), written in the change's transaction and
-    delivered by a worker: claimed with a lease, retried with backoff, once per dedupe key."""
-
-    class Kind(models.TextChoices):
-        EMAIL = "email", "Email"
-
-    class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed (gave up)"
-
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    dedupe_key = models.CharField(max_length=160, unique=True)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    notification = models.ForeignKey(
-        Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox_messages"
-    )
-    payload = models.JSONField(default=dict, blank=True)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    # When a delivery task was last sent to the broker for this row: the sweep sends another only after a
-    # while, so a backlog in the queue is not multiplied by the sweep.
-    published_at = models.DateTimeField(null=True, blank=True)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
-            models.Index(fields=["-created_at"], name="outbox_created"),
-        ]
-        verbose_name = "outbox message"
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.dedupe_key} ({self.state})"
