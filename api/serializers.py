@@ -94,11 +94,16 @@ class TransitionInputSerializer(serializers.Serializer):
     )
     answer = serializers.CharField(required=False, allow_blank=True, help_text="respond: required.")
     conditions = serializers.CharField(required=False, allow_blank=True, help_text="approve: optional.")
+    approved_lines = serializers.ListField(
+        child=serializers.DictField(), required=False,
+        help_text="approve: optional, `[{\"line\": <lines[].id>, \"quantity\": <n>}]`; lines not named are "
+                  "approved in full, 0 leaves a line out.",
+    )
     reason_codes = serializers.ListField(
         child=serializers.CharField(), required=False,
         help_text=f"reject: one or more of {', '.join(REJECTION_REASONS)}.",
     )
-    reason = serializers.CharField(required=False, allow_blank=True, help_text="reject, revoke: required.")
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="reject: required.")
     recommendation = serializers.ChoiceField(
         choices=Recommendation.choices, required=False, help_text="escalate: required."
     )
@@ -282,12 +287,18 @@ class RequestDetailSerializer(RequestListItemSerializer):
     flags = serializers.ListField(child=serializers.CharField(), source="flag_list", required=False,
                                   help_text=REGULATOR_ONLY)
     sla_due = serializers.DateField(allow_null=True, required=False, help_text=REGULATOR_ONLY)
-    valid_until = serializers.DateField(allow_null=True)
-    conditions = serializers.CharField()
+    valid_until = serializers.DateField(source="licence.valid_until", allow_null=True, default=None,
+                                        help_text="The licence's validity (null until approved).")
+    conditions = serializers.SerializerMethodField(help_text="The licence's conditions (empty until approved).")
     lines = LineOutputSerializer(many=True)
     assessment = AssessmentSerializer(source="current_assessment", allow_null=True)
     open_information_request = OpenInformationRequestField()
     documents = DocumentSerializer(many=True)
+
+    @extend_schema_field(serializers.CharField())
+    def get_conditions(self, import_request) -> str:
+        licence = getattr(import_request, "licence", None)
+        return licence.conditions if licence else ""
 
 
 class EventSerializer(serializers.Serializer):

@@ -1,9 +1,11 @@
 """Demo data: two companies, the staff accounts and requests in several states, built through the services."""
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from approvals import roles, services
+from approvals import clock, roles, services
 from approvals.models import Company, CompanyMember
 
 COMPANY_A = {"legal_name": "Shenzhen Lattice Compute Co., Ltd.", "uscc": "91440300MA5G8K2L7N",
@@ -101,6 +103,24 @@ def demo_seed(*, password: str) -> None:
     services.request_transition(
         import_request_id=approved.pk, action="approve", actor=staff["reviewer2"],
         payload={"conditions": "Usage reports every quarter."},
+    )
+    # An active licence with one shipment whose end-use report is due.
+    services.shipment_record(
+        licence_id=approved.licence.pk, actor=applicant_a, shipped_on=clock.today() - timedelta(days=3),
+        reference="BL-SZX-2026-0917", lines=[{"chip": "nvidia-h20", "quantity": 20}],
+    )
+    # A licence suspended by a senior reviewer (another one reinstates it).
+    partly = filed(applicant_a, _declaration(INFERENCE_PURPOSE, "inference_serving"),
+                   [_line("nvidia-h20", 48, "12000.00"), _line("nvidia-h200", 16, "32000.00")])
+    h20_line, h200_line = partly.lines.order_by("id")
+    services.request_transition(
+        import_request_id=partly.pk, action="approve", actor=staff["reviewer"],
+        payload={"conditions": "24 H20 and no H200 until the Guiyang site passes inspection.",
+                 "approved_lines": [{"line": h20_line.pk, "quantity": 24}, {"line": h200_line.pk, "quantity": 0}]},
+    )
+    services.licence_transition(
+        licence_id=partly.licence.pk, action="suspend", actor=staff["senior"],
+        payload={"reason": "The Guiyang site inspection found the racks installed at another address."},
     )
     filed(applicant_b, _declaration(INFERENCE_PURPOSE, "cloud_services", end_user="Hangzhou Riverbend Cloud Ltd.",
                                     deployment_site="Riverbend DC-2, Xiaoshan, Hangzhou"),

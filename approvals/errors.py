@@ -6,6 +6,9 @@ class WorkflowError(Exception):
     FORBIDDEN = "forbidden"
     INVALID = "invalid"
     NOT_FOUND = "not_found"
+    # Shipments: more than the licence has left, or a licence that does not allow shipping now.
+    EXCEEDS_LICENCE = "exceeds_licence"
+    LICENCE_NOT_ACTIVE = "licence_not_active"
 
     def __init__(self, code: str, message: str, *, field_errors: dict[str, list[str]] | None = None):
         super().__init__(message)

@@ -59,6 +59,4 @@ def guard_refusal(import_request: ImportRequest, actor, action: str) -> Workflow
         answered_at__isnull=True, due_date__lt=clock.today()
     ).exists():
         return WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE, "The answer is not overdue yet.")
-    if action == "expire" and (import_request.valid_until is None or import_request.valid_until >= clock.today()):
-        return WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE, "The approval is still valid.")
     return None

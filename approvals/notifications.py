@@ -11,9 +11,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from approvals import clock, outbox, roles
-from approvals.models import ImportRequest, Notification, OutboxMessage, ReviewEvent
+from approvals.models import ImportRequest, LicenceEvent, Notification, OutboxMessage, ReviewEvent
 from approvals.policy import CURRENT_SCREENING_POLICY
-from approvals.states import IN_REVIEW, event_visibility
+from approvals.states import IN_REVIEW, event_visibility, licence_event_label
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,14 @@ def _users_in_groups(*names: str) -> list:
 
 def _company_members(import_request: ImportRequest) -> list:
     return list(get_user_model().objects.filter(membership__company_id=import_request.company_id, is_active=True))
+
+
+def licence_url(licence) -> str:
+    return f"{settings.CHIPGATE_BASE_URL}/licences/{licence.public_id}/"
+
+
+def desk_licence_url(licence) -> str:
+    return f"{settings.CHIPGATE_BASE_URL}/admin/approvals/licence/{licence.pk}/change/"
 
 
 def _reviewers_of(import_request: ImportRequest, all_reviewers: list | None = None) -> list:
@@ -83,7 +91,8 @@ def _messages_for_event(event: ReviewEvent) -> list[tuple[list, str, str, str]]:
 
 @dataclass(frozen=True)
 class Announcement:
-    """One thing to tell some people about a request, stored once per recipient under ``key``."""
+    """One thing to tell some people about a request (or its licence), stored once per recipient under ``key``;
+    ``urls`` gives the link for staff and for the company, when not the request's own pages."""
 
     recipients: list
     import_request: ImportRequest
@@ -91,6 +100,7 @@ class Announcement:
     subject: str
     message: str
     key: str
+    urls: tuple[str, str] | None = None
 
 
 def _store(announcements: list[Announcement]) -> list[int]:
@@ -98,8 +108,9 @@ def _store(announcements: list[Announcement]) -> list[int]:
     address, for any number of announcements in four queries; returns the outbox rows still to deliver."""
     rows = []
     for item in announcements:
+        staff_url, company_url = item.urls or (desk_url(item.import_request), portal_url(item.import_request))
         for user in item.recipients:
-            url = desk_url(item.import_request) if user.is_staff else portal_url(item.import_request)
+            url = staff_url if user.is_staff else company_url
             body = render_to_string("emails/notification.txt", {
                 "user": user, "import_request": item.import_request, "message": item.message, "url": url,
             })
@@ -131,6 +142,35 @@ def notify_event(event: ReviewEvent) -> list[int]:
         Announcement(recipients, event.import_request, kind, subject, message, f"event:{event.pk}:{kind}")
         for recipients, kind, subject, message in _messages_for_event(event)
     ])
+    outbox.deliver_on_commit(message_ids)
+    return message_ids
+
+
+# Licence events the holder hears of, and those the reviewers hear of.
+LICENCE_HOLDER_EVENTS = frozenset({"issue", "suspend", "reinstate", "revoke", "surrender", "expire", "exhaust",
+                                   "follow_up", "report_overdue", "accept_report", "ship"})
+LICENCE_REVIEWER_EVENTS = frozenset({"report", "report_overdue", "surrender"})
+
+
+def notify_licence_event(event: LicenceEvent) -> list[int]:
+    """Notifications of a licence's event, in the caller's transaction, emails started on commit: the holder
+    hears of what happens to its licence (with the reason given), the reviewers of reports and surrenders."""
+    licence = event.licence
+    label = licence_event_label(event.action)
+    subject = f"Licence {licence}: {label[0].lower()}{label[1:]}"
+    message = f"{label} on {timezone.localtime(event.at):%Y-%m-%d %H:%M}." + (
+        f"\n\n{event.comment}" if event.comment else "")
+    urls = (desk_licence_url(licence), licence_url(licence))
+    announcements = []
+    if event.action in LICENCE_HOLDER_EVENTS:
+        members = list(get_user_model().objects.filter(membership__company_id=licence.holder_id, is_active=True))
+        announcements.append(Announcement(members, licence.import_request, f"licence_{event.action}", subject,
+                                          message, f"licence-event:{event.pk}:holder", urls))
+    if event.action in LICENCE_REVIEWER_EVENTS:
+        reviewers = _users_in_groups(roles.REVIEWER_GROUP, roles.SENIOR_REVIEWER_GROUP)
+        announcements.append(Announcement(reviewers, licence.import_request, f"licence_{event.action}", subject,
+                                          message, f"licence-event:{event.pk}:reviewers", urls))
+    message_ids = _store(announcements)
     outbox.deliver_on_commit(message_ids)
     return message_ids
 

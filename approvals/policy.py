@@ -30,6 +30,7 @@ class ScreeningPolicy:
     information_due_working_days: int
     approval_validity_months: int
     reminder_fraction: float
+    end_use_report_days: int
     rules: dict[str, RiskFactorRule] = field(default_factory=dict)
     queues: dict[str, str] = field(default_factory=dict)
 
@@ -55,6 +56,7 @@ SCREENING_POLICY_2026_03 = ScreeningPolicy(
     information_due_working_days=10,
     approval_validity_months=12,
     reminder_fraction=0.8,
+    end_use_report_days=90,
     rules={
         rule.code: rule
         for rule in (

@@ -62,12 +62,21 @@ def is_filer_for(user, company_id: int) -> bool:
     return membership is not None and membership.company_id == company_id and membership.may_file
 
 
+def is_admin_for(user, company_id: int) -> bool:
+    """The company's administrator: the one member who may give a licence back (surrender)."""
+    membership = membership_of(user)
+    return (membership is not None and membership.company_id == company_id
+            and membership.role == membership.CompanyRole.ADMIN)
+
+
 def actor_has_role(company_id: int, user, role: str) -> bool:
     """Whether the user acts in this role on something of this company (a request, a licence)."""
     if role == Role.SYSTEM:
         return user is None
     if role == Role.APPLICANT:
         return is_filer_for(user, company_id)
+    if role == Role.COMPANY_ADMIN:
+        return is_admin_for(user, company_id)
     if role == Role.REVIEWER:
         return is_reviewer(user)
     if role == Role.SENIOR_REVIEWER:

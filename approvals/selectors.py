@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.db import connections
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.expressions import Col
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -13,11 +13,18 @@ from django.utils import timezone
 
 from approvals import clock, roles
 from approvals.guards import guard_refusal
-from approvals.models import ImportRequest, InformationRequest, Notification, RequestLine, ReviewEvent
+from approvals.models import ImportRequest, InformationRequest, Licence, Notification, RequestLine, ReviewEvent
 from approvals.policy import CURRENT_SCREENING_POLICY
-from approvals.states import ACTIONS, OPEN, Role, Status, event_label, event_visibility, move_for
-
-COUNTED_AS_APPROVED = (Status.APPROVED, Status.EXPIRED)
+from approvals.states import (
+    ACTIONS,
+    LICENCE_COUNTS,
+    OPEN,
+    Role,
+    Status,
+    event_label,
+    event_visibility,
+    move_for,
+)
 
 
 def request_queryset_for(user) -> QuerySet[ImportRequest]:
@@ -47,7 +54,7 @@ def request_get(*, user, public_id, detail: bool = False) -> ImportRequest:
     """One request the user may see, by public id; anything else is a 404 (no existence leak)."""
     queryset = request_queryset_for(user)
     if detail:
-        queryset = queryset.prefetch_related(
+        queryset = queryset.select_related("licence").prefetch_related(
             Prefetch("lines", queryset=RequestLine.objects.select_related("chip")),
             Prefetch("information_requests", queryset=InformationRequest.objects.select_related(
                 "asked_by", "answered_by").prefetch_related("documents")),
@@ -132,13 +139,12 @@ def sla_state(*, import_request: ImportRequest, today) -> str:
 
 
 def rolling_totals(*, company_id: int, exclude_import_request_id: int | None = None) -> dict:
-    """Units and TPP of the company's approved orders decided in the rolling window."""
+    """Units and TPP the company holds licences for, issued in the policy's rolling window (a licence revoked or
+    surrendered no longer counts): what the customer cap is measured against."""
     since = timezone.now() - timedelta(days=CURRENT_SCREENING_POLICY.rolling_window_days)
-    queryset = ImportRequest.objects.filter(
-        company_id=company_id, status__in=COUNTED_AS_APPROVED, decided_at__gte=since
-    )
+    queryset = Licence.objects.filter(holder_id=company_id, status__in=LICENCE_COUNTS, issued_at__gte=since)
     if exclude_import_request_id is not None:
-        queryset = queryset.exclude(pk=exclude_import_request_id)
+        queryset = queryset.exclude(import_request_id=exclude_import_request_id)
     totals = queryset.aggregate(units=Sum("total_units"), tpp=Sum("total_tpp"))
     return {"units": totals["units"] or 0, "tpp": totals["tpp"] or 0.0}
 
@@ -220,8 +226,8 @@ def request_status_get(*, user, public_id) -> StatusRow:
 
 # The desk's dashboard ----------------------------------------------------------------------------------
 
-# Decided by a reviewer (a lapse is the applicant's silence, not a decision); expired and revoked were approved.
-DECIDED = (Status.APPROVED, Status.REJECTED, Status.EXPIRED, Status.REVOKED)
+# Decided by a reviewer (a lapse is the applicant's silence, not a decision).
+DECIDED = (Status.APPROVED, Status.REJECTED)
 TOP_COMPANIES = 10
 
 
@@ -244,16 +250,17 @@ def dashboard_figures(*, first_month: date) -> dict:
         ).values_list("submitted_at", "decided_at")
     ]
     first = timezone.make_aware(datetime.combine(first_month, time.min))
+    # Approved volume is what the licences allow (approved quantities), by the month they were issued.
     monthly = {
         (row["month"].year, row["month"].month): (row["units"] or 0, row["tpp"] or 0.0)
-        for row in requests.filter(status__in=COUNTED_AS_APPROVED, decided_at__gte=first)
-        .annotate(month=TruncMonth("decided_at")).values("month")
+        for row in Licence.objects.filter(issued_at__gte=first)
+        .annotate(month=TruncMonth("issued_at")).values("month")
         .annotate(units=Sum("total_units"), tpp=Sum("total_tpp")).order_by()
     }
     since = timezone.now() - timedelta(days=CURRENT_SCREENING_POLICY.rolling_window_days)
     top_companies = list(
-        requests.filter(status__in=COUNTED_AS_APPROVED, decided_at__gte=since)
-        .values("company_id", "company__legal_name")
+        Licence.objects.filter(status__in=LICENCE_COUNTS, issued_at__gte=since)
+        .values(company_id=F("holder_id"), company__legal_name=F("holder__legal_name"))
         .annotate(units=Sum("total_units"), tpp=Sum("total_tpp")).order_by("-tpp", "company__legal_name")
         [:TOP_COMPANIES]
     )

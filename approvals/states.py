@@ -14,8 +14,6 @@ class Status(models.TextChoices):
     REJECTED = "rejected", "Rejected"
     WITHDRAWN = "withdrawn", "Withdrawn"
     LAPSED = "lapsed", "Lapsed"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
 
 
 OPEN = frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.INFORMATION_REQUESTED, Status.SENIOR_REVIEW})
@@ -28,6 +26,7 @@ CLAIMABLE = RESCORABLE
 
 class Role(models.TextChoices):
     APPLICANT = "applicant", "Applicant (company member)"
+    COMPANY_ADMIN = "company_admin", "Company administrator"
     REVIEWER = "reviewer", "Reviewer"
     SENIOR_REVIEWER = "senior_reviewer", "Senior reviewer"
     SYSTEM = "system", "System"
@@ -66,13 +65,12 @@ TRANSITIONS: tuple[Move, ...] = (
                       Status.SENIOR_REVIEW), Status.WITHDRAWN, Role.APPLICANT, "Withdraw", "Withdrawn"),
     Move("lapse", (Status.INFORMATION_REQUESTED,), Status.LAPSED, Role.SYSTEM, "Lapse",
          "Lapsed: the answer was overdue"),
-    Move("expire", (Status.APPROVED,), Status.EXPIRED, Role.SYSTEM, "Expire", "Approval expired"),
-    Move("revoke", (Status.APPROVED,), Status.REVOKED, Role.SENIOR_REVIEWER, "Revoke", "Approval revoked"),
 )
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(move.action for move in TRANSITIONS))
 
-# Audited events that change no state, as the timeline names them.
+# Audited events that change no state, as the timeline names them (with the moves of requests made before
+# validity moved to the licence).
 CASE_EVENTS: dict[str, str] = {
     "create": "Draft created",
     "edit": "Draft edited",
@@ -80,7 +78,49 @@ CASE_EVENTS: dict[str, str] = {
     "claim": "Case taken up by a reviewer",
     "release": "Case released",
     "rescore": "Re-scored",
+    "expire": "Approval expired",
+    "revoke": "Approval revoked",
 }
+
+
+# Licences ----------------------------------------------------------------------------------------------
+
+class LicenceStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    EXHAUSTED = "exhausted", "Exhausted (everything shipped)"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+    SURRENDERED = "surrendered", "Surrendered"
+
+
+# The licence's own state machine: the licence, not the request, says whether chips may still ship.
+LICENCE_TRANSITIONS: tuple[Move, ...] = (
+    Move("suspend", (LicenceStatus.ACTIVE,), LicenceStatus.SUSPENDED, Role.SENIOR_REVIEWER, "Suspend", "Suspended"),
+    Move("reinstate", (LicenceStatus.SUSPENDED,), LicenceStatus.ACTIVE, Role.SENIOR_REVIEWER, "Reinstate",
+         "Reinstated"),
+    Move("revoke", (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED), LicenceStatus.REVOKED, Role.SENIOR_REVIEWER,
+         "Revoke", "Revoked"),
+    Move("surrender", (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED), LicenceStatus.SURRENDERED,
+         Role.COMPANY_ADMIN, "Surrender", "Surrendered by the holder"),
+    Move("expire", (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED), LicenceStatus.EXPIRED, Role.SYSTEM, "Expire",
+         "Expired"),
+    Move("exhaust", (LicenceStatus.ACTIVE,), LicenceStatus.EXHAUSTED, Role.SYSTEM, "Exhaust",
+         "Exhausted: everything approved has shipped"),
+)
+LICENCE_ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(move.action for move in LICENCE_TRANSITIONS))
+# Licence events that are not moves.
+LICENCE_EVENTS: dict[str, str] = {
+    "issue": "Licence issued",
+    "ship": "Shipment recorded",
+    "report": "End-use report filed",
+    "accept_report": "End-use report accepted",
+    "follow_up": "Follow-up on an end-use report",
+    "report_overdue": "End-use report overdue",
+}
+# A licence counts against the customer cap unless it was taken back or given back.
+LICENCE_COUNTS = frozenset({LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, LicenceStatus.EXHAUSTED,
+                            LicenceStatus.EXPIRED})
 
 
 # What the applicant sees of an event. "applicant": the event with its comment, a message to the company (a
@@ -106,8 +146,8 @@ def fsm_method_name(action: str) -> str:
     return f"fsm_{action}"
 
 
-def move_for(action: str, status: str) -> Move | None:
-    return next((m for m in TRANSITIONS if m.action == action and status in m.sources), None)
+def move_for(action: str, status: str, table: tuple[Move, ...] = TRANSITIONS) -> Move | None:
+    return next((m for m in table if m.action == action and status in m.sources), None)
 
 
 def action_label(action: str) -> str:
@@ -119,3 +159,8 @@ def event_label(action: str) -> str:
     """What the timeline says happened, for a move or a case event."""
     done = next((move.done for move in TRANSITIONS if move.action == action), None)
     return done or CASE_EVENTS.get(action) or action.replace("_", " ").capitalize()
+
+
+def licence_event_label(action: str) -> str:
+    done = next((move.done for move in LICENCE_TRANSITIONS if move.action == action), None)
+    return done or LICENCE_EVENTS.get(action) or action.replace("_", " ").capitalize()

@@ -52,7 +52,13 @@ def lapse_overdue_information() -> int:
 
 @shared_task(name="approvals.tasks.expire_approvals", acks_late=True)
 def expire_approvals() -> int:
-    return services.system_transition_many(import_request_ids=services.requests_to_expire(), action="expire")
+    """Licences whose validity has ended expire (the name is the beat entry's since approvals expired)."""
+    return services.licences_expire_due()
+
+
+@shared_task(name="approvals.tasks.mark_overdue_end_use_reports", acks_late=True)
+def mark_overdue_end_use_reports() -> int:
+    return services.end_use_reports_mark_overdue()
 
 
 @shared_task(name="approvals.tasks.send_sla_reminders", acks_late=True)

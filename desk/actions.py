@@ -57,17 +57,12 @@ class ReturnForm(ActionForm):
     comment = forms.CharField(widget=TEXTAREA, max_length=MAX_TEXT)
 
 
-class RevokeForm(ActionForm):
-    reason = forms.CharField(widget=TEXTAREA, max_length=MAX_TEXT)
-
-
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "request_information": RequestInformationForm,
     "approve": ApproveForm,
     "reject": RejectForm,
     "escalate": EscalateForm,
     "return": ReturnForm,
-    "revoke": RevokeForm,
 }
 
 

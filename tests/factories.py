@@ -116,3 +116,17 @@ def wrong_totp_code(device) -> str:
     """A 6-digit code that no step around now accepts."""
     accepted = {totp_code(device, steps) for steps in range(-2, 3)}
     return next(code for code in (f"{n:06d}" for n in range(1_000_000)) if code not in accepted)
+
+
+def approved_licence(applicant, reviewer, *, lines=None, approved_lines=None, conditions: str = ""):
+    """An approved request's licence (standard tier, so one reviewer approves)."""
+    from approvals.models import Licence
+
+    import_request = request_in_review(applicant, lines=lines or [line("nvidia-h200", 8), line("nvidia-h20", 4,
+                                                                                               "12000.00")])
+    payload = {"conditions": conditions}
+    if approved_lines is not None:
+        payload["approved_lines"] = approved_lines
+    services.request_transition(import_request_id=import_request.pk, action="approve", actor=reviewer,
+                                payload=payload)
+    return Licence.objects.get(import_request=import_request)

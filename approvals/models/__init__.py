@@ -1,7 +1,8 @@
 """The review domain's models, one module per part: companies, requests, the audit trail, side effects."""
 from approvals.models.companies import Company, CompanyMember
 from approvals.models.delivery import ApiIdempotencyKey, Notification, OutboxMessage
-from approvals.models.events import ReviewEvent, ReviewEventQuerySet
+from approvals.models.events import LicenceEvent, ReviewEvent, ReviewEventQuerySet
+from approvals.models.licences import EndUseReport, Licence, LicenceLine, Shipment, ShipmentLine
 from approvals.models.requests import (
     Assessment,
     Document,
@@ -19,8 +20,12 @@ __all__ = [
     "Company",
     "CompanyMember",
     "Document",
+    "EndUseReport",
     "ImportRequest",
     "InformationRequest",
+    "Licence",
+    "LicenceEvent",
+    "LicenceLine",
     "Notification",
     "OutboxMessage",
     "PurposeCategory",
@@ -28,5 +33,7 @@ __all__ = [
     "RequestLine",
     "ReviewEvent",
     "ReviewEventQuerySet",
+    "Shipment",
+    "ShipmentLine",
     "document_upload_path",
 ]

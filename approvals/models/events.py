@@ -1,7 +1,8 @@
-"""The audit trail: append-only, hash-chained events."""
+"""The audit trail: append-only events, hash-chained per request and per licence."""
 from django.conf import settings
 from django.db import models
 
+from approvals.models.licences import Licence
 from approvals.models.requests import ImportRequest
 from approvals.states import Role, event_visibility
 
@@ -14,12 +15,9 @@ class ReviewEventQuerySet(models.QuerySet):
         raise PermissionError("Review events are append-only: they cannot be deleted.")
 
 
-class ReviewEvent(models.Model):
-    """The audit trail: append-only, hash-chained per request."""
+class ChainedEvent(models.Model):
+    """One link of a hash chain: what happened, who did it in which role, and the hashes that bind it."""
 
-    import_request = models.ForeignKey(
-        ImportRequest, on_delete=models.PROTECT, related_name="events", db_column="request_id"
-    )
     seq = models.PositiveIntegerField()
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=24, blank=True)
@@ -37,11 +35,7 @@ class ReviewEvent(models.Model):
     objects = ReviewEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["import_request_id", "seq"]
-        constraints = [models.UniqueConstraint(fields=["import_request", "seq"], name="event_seq_per_request")]
-
-    def __str__(self) -> str:
-        return f"{self.import_request} #{self.seq} {self.action}"
+        abstract = True
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -51,7 +45,35 @@ class ReviewEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("Review events are append-only: they cannot be deleted.")
 
+
+class ReviewEvent(ChainedEvent):
+    """The request's audit trail."""
+
+    import_request = models.ForeignKey(
+        ImportRequest, on_delete=models.PROTECT, related_name="events", db_column="request_id"
+    )
+
+    class Meta:
+        ordering = ["import_request_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["import_request", "seq"], name="event_seq_per_request")]
+
+    def __str__(self) -> str:
+        return f"{self.import_request} #{self.seq} {self.action}"
+
     @property
     def visibility(self) -> str:
         """'applicant' when the company sees the event and its comment, 'internal' for the regulator only."""
         return event_visibility(self.action)
+
+
+class LicenceEvent(ChainedEvent):
+    """The licence's audit trail: issue, each move, shipments and end-use reports."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        ordering = ["licence_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["licence", "seq"], name="event_seq_per_licence")]
+
+    def __str__(self) -> str:
+        return f"{self.licence} #{self.seq} {self.action}"

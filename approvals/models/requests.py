@@ -69,14 +69,12 @@ class ImportRequest(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recommendation = models.CharField(max_length=8, choices=Recommendation.choices, blank=True)
-    conditions = models.TextField(blank=True)
 
     sla_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
     sla_due = models.DateField(null=True, blank=True, db_index=True)
     sla_paused_days_left = models.SmallIntegerField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    valid_until = models.DateField(null=True, blank=True)
 
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -93,7 +91,6 @@ class ImportRequest(FSMModelMixin, models.Model):
             models.Index(fields=["status", "sla_due"], name="ir_status_sla"),
             models.Index(fields=["status", "submitted_at"], name="ir_status_submitted"),
             models.Index(fields=["company", "status", "decided_at"], name="ir_company_decided"),
-            models.Index(fields=["status", "valid_until"], name="ir_status_valid_until"),
         ]
         permissions = [
             ("review_importrequest", "Can review import requests"),
@@ -132,6 +129,8 @@ class RequestLine(models.Model):
         "unit price (USD)", max_digits=12, decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"), message="Unit price must be positive.")],
     )
+    # Set by the approval: what the licence allows of this line (0 leaves it out); null until decided.
+    approved_quantity = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -199,6 +198,13 @@ class Document(models.Model):
     )
     information_request = models.ForeignKey(
         InformationRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+    # A document of a shipment (invoice, bill of lading) or of an end-use report (photo, statement).
+    shipment = models.ForeignKey(
+        "approvals.Shipment", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    end_use_report = models.ForeignKey(
+        "approvals.EndUseReport", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
     file = models.FileField(upload_to=document_upload_path)
     original_name = models.CharField(max_length=255)

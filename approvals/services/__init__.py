@@ -4,9 +4,18 @@ from approvals.services.cases import may_claim, may_release, request_claim, requ
 from approvals.services.documents import document_attach
 from approvals.services.drafts import DRAFT_FIELDS, clean_lines, request_create, request_update
 from approvals.services.idempotency import IdempotencyKeyReused, idempotency_keys_purge, idempotent_call
+from approvals.services.licences import (
+    end_use_report_accept,
+    end_use_report_file,
+    end_use_report_follow_up,
+    licence_available_actions,
+    licence_transition,
+    shipment_record,
+)
 from approvals.services.periodic import (
+    end_use_reports_mark_overdue,
+    licences_expire_due,
     requests_stuck_in_submitted,
-    requests_to_expire,
     requests_to_lapse,
     system_transition_many,
 )
@@ -28,8 +37,15 @@ __all__ = [
     "assessment_store",
     "clean_lines",
     "document_attach",
+    "end_use_report_accept",
+    "end_use_report_file",
+    "end_use_report_follow_up",
+    "end_use_reports_mark_overdue",
     "idempotency_keys_purge",
     "idempotent_call",
+    "licence_available_actions",
+    "licence_transition",
+    "licences_expire_due",
     "may_claim",
     "may_release",
     "request_claim",
@@ -42,11 +58,11 @@ __all__ = [
     "request_transition",
     "request_update",
     "requests_stuck_in_submitted",
-    "requests_to_expire",
     "requests_to_lapse",
     "rescore_after_policy_change",
     "rescore_job_run",
     "rescore_job_start",
     "rescore_jobs_left_queued",
+    "shipment_record",
     "system_transition_many",
 ]

@@ -1,4 +1,5 @@
-"""Documents: files attached to a draft or an answer, checked by content and size, stored under random names."""
+"""Documents: files of a draft, an answer, a shipment or an end-use report, checked by content and size, stored
+under random names."""
 import hashlib
 
 from django.db import transaction
@@ -14,19 +15,10 @@ from approvals.states import Role, Status
 from approvals.validators import sniff_document_type
 
 
-@reconnecting
-@transaction.atomic
-def document_attach(
-    *, import_request_id: int, actor, uploaded_file, information_request_id: int | None = None
-) -> Document:
-    """Store an uploaded PDF, PNG or JPEG under a random name; checked by content and size."""
-    import_request = lock_import_request(import_request_id)
-    require_filer(actor, import_request.company_id)
-    if import_request.status not in (Status.DRAFT, Status.INFORMATION_REQUESTED):
-        raise WorkflowError(
-            WorkflowError.NOT_ALLOWED_IN_STATE,
-            "Documents can be added to a draft, or with an answer to a request for information.",
-        )
+def document_store(*, import_request, actor, uploaded_file, **links) -> Document:
+    """Check an uploaded file (a PDF, PNG or JPEG, by its content; the size limit) and store it under a random
+    name, linked to the request and to what ``links`` name (an answer, a shipment, an end-use report). The
+    caller holds the lock it needs and writes the audit event."""
     name = (getattr(uploaded_file, "name", "") or "document").rsplit("/", 1)[-1][:255]
     limit = FILING_LIMITS.max_document_bytes
     if uploaded_file.size > limit:
@@ -43,8 +35,8 @@ def document_attach(
         digest.update(chunk)
     uploaded_file.seek(0)
     document = Document(
-        import_request=import_request, information_request_id=information_request_id, original_name=name,
-        content_type=content_type, size=uploaded_file.size, sha256=digest.hexdigest(), uploaded_by=actor,
+        import_request=import_request, original_name=name, content_type=content_type, size=uploaded_file.size,
+        sha256=digest.hexdigest(), uploaded_by=actor, **links,
     )
     document.file.save("upload", uploaded_file, save=False)
     try:
@@ -52,6 +44,25 @@ def document_attach(
     except Exception:
         document.file.delete(save=False)  # no row, no file: a refused or failed save leaves nothing behind
         raise
+    return document
+
+
+@reconnecting
+@transaction.atomic
+def document_attach(
+    *, import_request_id: int, actor, uploaded_file, information_request_id: int | None = None
+) -> Document:
+    """Add a document to a draft, or with an answer to a request for information."""
+    import_request = lock_import_request(import_request_id)
+    require_filer(actor, import_request.company_id)
+    if import_request.status not in (Status.DRAFT, Status.INFORMATION_REQUESTED):
+        raise WorkflowError(
+            WorkflowError.NOT_ALLOWED_IN_STATE,
+            "Documents can be added to a draft, or with an answer to a request for information.",
+        )
+    document = document_store(import_request=import_request, actor=actor, uploaded_file=uploaded_file,
+                              information_request_id=information_request_id)
+    name = document.original_name
     ImportRequest.objects.filter(pk=import_request.pk).update(version=F("version") + 1, updated_at=timezone.now())
     audit.event_append(
         import_request=import_request, action="attach_document", from_status=import_request.status,

@@ -2,7 +2,6 @@
 from collections.abc import Callable
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
@@ -10,12 +9,13 @@ from django_fsm import can_proceed, has_transition_perm
 from approvals import audit, clock, notifications, roles
 from approvals.errors import WorkflowError, invalid
 from approvals.guards import guard_refusal, submit_problems
-from approvals.models import ImportRequest, InformationRequest, Recommendation
+from approvals.models import ImportRequest, InformationRequest, Recommendation, RequestLine
 from approvals.policy import CURRENT_SCREENING_POLICY, FILING_LIMITS
 from approvals.queue import enqueue_on_commit
 from approvals.services.assessments import assessment_apply, assessment_store
 from approvals.services.common import lock_import_request, reconnecting
 from approvals.services.documents import document_attach
+from approvals.services.licences import approved_quantities, licence_issue
 from approvals.states import Role, Tier, fsm_method_name, move_for
 
 REJECTION_REASONS = {
@@ -121,12 +121,22 @@ def _decide(import_request, now):
 
 
 def _effects_approve(import_request, actor, payload, now):
+    """Approved quantities per line (in full unless named), the request's totals to match, and the licence."""
     conditions = _text(payload, "conditions", required=False, label="Conditions")
-    import_request.conditions = conditions
-    months = CURRENT_SCREENING_POLICY.approval_validity_months
-    import_request.valid_until = timezone.localdate(now) + relativedelta(months=months)
-    fields = ["conditions", "valid_until", *_decide(import_request, now)]
-    return fields, conditions, {"conditions": conditions, "valid_until": import_request.valid_until.isoformat()}
+    lines = list(import_request.lines.select_related("chip"))
+    quantities = approved_quantities(lines, payload.get("approved_lines"))
+    for line in lines:
+        line.approved_quantity = quantities[line.pk]
+    RequestLine.objects.bulk_update(lines, ["approved_quantity"])
+    # Once decided, the request counts what was approved, not what was asked.
+    import_request.total_units = sum(line.approved_quantity for line in lines)
+    import_request.total_tpp = sum(line.chip.tpp * line.approved_quantity for line in lines)
+    licence = licence_issue(import_request=import_request, lines=lines, actor=actor, conditions=conditions, now=now)
+    fields = ["total_units", "total_tpp", *_decide(import_request, now)]
+    return fields, conditions, {
+        "conditions": conditions, "licence": licence.number,
+        "approved_lines": {str(line.pk): line.approved_quantity for line in lines},
+    }
 
 
 def _effects_reject(import_request, actor, payload, now):
@@ -163,14 +173,6 @@ def _effects_lapse(import_request, actor, payload, now):
     return _decide(import_request, now), "The answer to the request for information is overdue.", {}
 
 
-def _effects_expire(import_request, actor, payload, now):
-    return [], "The approval's validity has ended.", {}
-
-
-def _effects_revoke(import_request, actor, payload, now):
-    return [], _text(payload, "reason", required=True, label="The reason"), {}
-
-
 EFFECTS: dict[str, Callable] = {
     "submit": _effects_submit,
     "screen": _effects_screen,
@@ -182,8 +184,6 @@ EFFECTS: dict[str, Callable] = {
     "return": _effects_return,
     "withdraw": _effects_withdraw,
     "lapse": _effects_lapse,
-    "expire": _effects_expire,
-    "revoke": _effects_revoke,
 }
 
 

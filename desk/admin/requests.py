@@ -93,10 +93,10 @@ class ImportRequestAdmin(ReadOnlyAdmin):
     fieldsets = (
         ("Case", {"fields": (
             "reference", "public_id", "company", "created_by", "status", "tier", "risk_score", "flags", "queue",
-            "assignee", "escalated_by", "recommendation", "conditions",
+            "assignee", "escalated_by", "recommendation",
         )}),
         ("Clock", {"fields": (
-            "sla_working_days", "sla_due", "sla_paused_days_left", "submitted_at", "decided_at", "valid_until",
+            "sla_working_days", "sla_due", "sla_paused_days_left", "submitted_at", "decided_at",
         )}),
         ("Declared purpose", {"fields": (
             "purpose_category", "purpose_statement", "end_user", "deployment_site", "attest_no_reexport",

@@ -37,12 +37,12 @@ def test_the_schema_documents_the_status_codes_of_the_contract(schema):
 def test_the_transition_body_lists_every_action_and_payload_field(schema):
     body = schema["components"]["schemas"]["TransitionInputRequest"]
     assert set(body["properties"]) >= {
-        "action", "question", "due_date", "answer", "conditions", "reason_codes", "reason", "recommendation",
-        "rationale", "comment",
+        "action", "question", "due_date", "answer", "conditions", "approved_lines", "reason_codes", "reason",
+        "recommendation", "rationale", "comment",
     }
     actions = schema["components"]["schemas"]["ActionEnum"]["enum"]
     assert set(actions) == {
-        "submit", "request_information", "respond", "approve", "reject", "escalate", "return", "withdraw", "revoke",
+        "submit", "request_information", "respond", "approve", "reject", "escalate", "return", "withdraw",
     }
 
 

@@ -169,13 +169,15 @@ def test_screening_sets_tier_queue_and_sla(applicant):
     assert (senior.tier, senior.sla_working_days, senior.sla_due) == ("senior", 45, date(2027, 2, 1))
 
 
-def test_approval_records_validity_and_conditions(applicant, reviewer):
+def test_approval_issues_the_licence_with_validity_and_conditions(applicant, reviewer):
     with on(date(2026, 11, 30)):
         request = request_in_review(applicant)
         approved = services.request_transition(import_request_id=request.pk, action="approve", actor=reviewer,
                                                payload={"conditions": "Quarterly reports."})
-    assert approved.conditions == "Quarterly reports."
-    assert approved.valid_until == date(2027, 11, 30)
+    licence = approved.licence
+    assert (licence.conditions, licence.valid_from, licence.valid_until) == (
+        "Quarterly reports.", date(2026, 11, 30), date(2027, 11, 30))
+    assert licence.number == f"CGL-2026-{licence.pk:06d}"
     assert approved.decided_at.astimezone(ZoneInfo("Asia/Shanghai")).date() == date(2026, 11, 30)
 
 

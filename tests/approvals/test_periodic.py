@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from approvals import tasks
 from approvals.clock import add_working_days, holidays, today
-from approvals.models import ImportRequest, InformationRequest, Notification
+from approvals.models import ImportRequest, InformationRequest, Licence, Notification
 from approvals.services import request_transition
 from tests.factories import request_in_review, submitted_request
 
@@ -32,14 +32,16 @@ def test_default_answer_due_date_is_ten_working_days(applicant, reviewer):
     assert request.information_requests.get().due_date == add_working_days(today(), 10, holidays())
 
 
-def test_expire_approvals_past_their_validity(applicant, reviewer):
+def test_licences_past_their_validity_expire_and_their_requests_stay_approved(applicant, reviewer):
     old, fresh = request_in_review(applicant), request_in_review(applicant)
     for request in (old, fresh):
         request_transition(import_request_id=request.pk, action="approve", actor=reviewer)
-    ImportRequest.objects.filter(pk=old.pk).update(valid_until=today() - timedelta(days=1))
+    Licence.objects.filter(import_request=old).update(valid_until=today() - timedelta(days=1))
     assert tasks.expire_approvals() == 1
-    assert ImportRequest.objects.get(pk=old.pk).status == "expired"
-    assert ImportRequest.objects.get(pk=fresh.pk).status == "approved"
+    assert Licence.objects.get(import_request=old).status == "expired"
+    assert Licence.objects.get(import_request=fresh).status == "active"
+    assert ImportRequest.objects.get(pk=old.pk).status == "approved"
+    assert tasks.expire_approvals() == 0
 
 
 def test_sla_reminders_at_80_percent_and_when_overdue_once_each(applicant, reviewer):

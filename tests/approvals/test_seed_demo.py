@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from approvals.audit import audit_verify
-from approvals.models import ImportRequest
+from approvals.models import EndUseReport, ImportRequest, Licence
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,12 @@ def test_creates_accounts_and_requests_in_several_states(settings, capsys, monke
     statuses = set(ImportRequest.objects.values_list("status", flat=True))
     assert {"draft", "under_review", "information_requested", "senior_review", "approved"} <= statuses
     assert audit_verify()[1] == []
+    licences = {licence.status: licence for licence in Licence.objects.all()}
+    assert set(licences) == {"active", "suspended"}
+    active = licences["active"]
+    assert [(line.chip.slug, line.approved, line.shipped) for line in active.lines.all()] == [("nvidia-h20", 32, 20)]
+    assert list(EndUseReport.objects.filter(licence=active).values_list("state", flat=True)) == ["due"]
+    assert [(line.chip.slug, line.approved) for line in licences["suspended"].lines.all()] == [("nvidia-h20", 24)]
     call_command("seed_demo", force=True)
     assert "already present" in capsys.readouterr().out
-    assert ImportRequest.objects.count() == 6
+    assert ImportRequest.objects.count() == 7

@@ -19,12 +19,11 @@ PAYLOADS = {
     "reject": {"reason_codes": ["insufficient_purpose"], "reason": "Purpose too vague."},
     "escalate": {"recommendation": "approve", "rationale": "Matches the declared training run."},
     "return": {"comment": "Please check the rolling totals."},
-    "revoke": {"reason": "End user changed."},
 }
 STATES = ("draft", "submitted", "under_review", "information_requested", "senior_review", "approved", "rejected",
-          "withdrawn", "lapsed", "expired", "revoked")
+          "withdrawn", "lapsed")
 ACTION_NAMES = ("submit", "screen", "request_information", "respond", "approve", "reject", "escalate", "return",
-                "withdraw", "lapse", "expire", "revoke")
+                "withdraw", "lapse")
 REVIEWERS = {"reviewer", "senior"}
 # (state, action) -> (state after, the roles that may take it). Any pair not listed is refused in that state
 # for everyone; a listed pair is refused as forbidden to every other role.
@@ -45,8 +44,6 @@ EXPECTED = {
     ("senior_review", "reject"): ("rejected", {"senior"}),
     ("senior_review", "return"): ("under_review", {"senior"}),
     ("senior_review", "withdraw"): ("withdrawn", {"applicant"}),
-    ("approved", "expire"): ("expired", {"system"}),
-    ("approved", "revoke"): ("revoked", {"senior"}),
 }
 
 
@@ -67,8 +64,6 @@ def request_in_state(state, *, applicant, reviewer, senior):
         Status.REJECTED: [("submit", applicant), ("screen", None), ("reject", reviewer)],
         Status.WITHDRAWN: [("withdraw", applicant)],
         Status.LAPSED: [("submit", applicant), ("screen", None), ("request_information", reviewer), ("lapse", None)],
-        Status.EXPIRED: [("submit", applicant), ("screen", None), ("approve", reviewer), ("expire", None)],
-        Status.REVOKED: [("submit", applicant), ("screen", None), ("approve", reviewer), ("revoke", senior)],
     }[state]
     for action, actor in steps:
         _make_due(request, action)
@@ -78,12 +73,10 @@ def request_in_state(state, *, applicant, reviewer, senior):
 
 
 def _make_due(request, action):
-    """Lapse and expire need their clocks to have run out."""
+    """A lapse needs the answer's clock to have run out."""
     past = clock.today() - timedelta(days=1)
     if action == "lapse":
         InformationRequest.objects.filter(import_request=request).update(due_date=past)
-    if action == "expire":
-        ImportRequest.objects.filter(pk=request.pk).update(valid_until=past)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ TASK_NAMES = {
     "approvals.tasks.sweep_submitted",
     "approvals.tasks.lapse_overdue_information",
     "approvals.tasks.expire_approvals",
+    "approvals.tasks.mark_overdue_end_use_reports",
     "approvals.tasks.send_sla_reminders",
     "approvals.tasks.purge_idempotency_keys",
     "chips.tasks.rescore_open_requests",
@@ -27,6 +28,7 @@ def test_every_beat_entry_names_a_registered_task():
     assert scheduled <= TASK_NAMES
     assert scheduled == {
         "approvals.tasks.sweep_outbox", "approvals.tasks.sweep_submitted", "approvals.tasks.lapse_overdue_information",
-        "approvals.tasks.expire_approvals", "approvals.tasks.send_sla_reminders",
+        "approvals.tasks.expire_approvals", "approvals.tasks.mark_overdue_end_use_reports",
+        "approvals.tasks.send_sla_reminders",
         "chips.tasks.rescore_sweep_queued", "approvals.tasks.purge_idempotency_keys",
     }

@@ -13,7 +13,6 @@ PAYLOADS = {
     "reject": {"reason_codes": ["over_provisioned", "other"], "reason": "The order exceeds the declared run."},
     "escalate": {"recommendation": "approve", "rationale": "Declared run matches the order."},
     "return": {"comment": "Please check the rolling totals."},
-    "revoke": {"reason": "End user changed without notice."},
 }
 
 
@@ -172,21 +171,6 @@ def test_senior_returns_an_escalated_case_to_review(client, senior, escalated_ca
     post_action(client, escalated_case, "return")
     escalated_case.refresh_from_db()
     assert escalated_case.status == "under_review" and escalated_case.escalated_by is None
-
-
-def test_only_a_senior_revokes_an_approval(client, reviewer, senior, approved_case):
-    client.force_login(reviewer)
-    assert 'data-action="revoke"' not in buttons(client, approved_case)
-    events = ReviewEvent.objects.filter(import_request=approved_case).count()
-    response = post_action(client, approved_case, "revoke")
-    assert "Only the senior reviewer may revoke" in response.content.decode()
-    assert_unchanged(approved_case, "approved", events)
-
-    client.force_login(senior)
-    assert 'data-action="revoke"' in buttons(client, approved_case)
-    post_action(client, approved_case, "revoke")
-    approved_case.refresh_from_db()
-    assert approved_case.status == "revoked"
 
 
 def test_an_action_from_the_wrong_state_is_refused(client, reviewer, approved_case):
