@@ -13,16 +13,29 @@ from django.utils import timezone
 
 from approvals import clock, roles
 from approvals.guards import guard_refusal
-from approvals.models import ImportRequest, InformationRequest, Licence, Notification, RequestLine, ReviewEvent
+from approvals.models import (
+    EndUseReport,
+    ImportRequest,
+    InformationRequest,
+    Licence,
+    LicenceLine,
+    Notification,
+    RequestLine,
+    ReviewEvent,
+    Shipment,
+    ShipmentLine,
+)
 from approvals.policy import CURRENT_SCREENING_POLICY
 from approvals.states import (
     ACTIONS,
     LICENCE_COUNTS,
     OPEN,
+    LicenceStatus,
     Role,
     Status,
     event_label,
     event_visibility,
+    licence_event_label,
     move_for,
 )
 
@@ -268,3 +281,92 @@ def dashboard_figures(*, first_month: date) -> dict:
         "by_status": by_status, "by_tier": by_tier, "sla_breaches": breaches, "decision_days": durations,
         "monthly": monthly, "top_companies": top_companies,
     }
+
+
+# Licences ------------------------------------------------------------------------------------------------------
+
+def licence_queryset_for(user) -> QuerySet[Licence]:
+    """The licences a user may see: their company's, or every one for reviewers and auditors."""
+    queryset = Licence.objects.select_related("holder", "import_request")
+    if roles.sees_all_requests(user):
+        return queryset
+    company_id = roles.company_id_of(user)
+    if company_id is None:
+        return queryset.none()
+    return queryset.filter(holder_id=company_id)
+
+
+def licence_list(*, user, statuses: list[str] | None = None) -> QuerySet[Licence]:
+    queryset = licence_queryset_for(user)
+    if statuses:
+        queryset = queryset.filter(status__in=statuses)
+    return queryset.order_by("-issued_at", "-id")
+
+
+def licence_get(*, user, public_id, detail: bool = False) -> Licence:
+    """One licence the user may see, by public id; anything else is a 404 (no existence leak). ``detail`` also
+    reads its lines (with chips), shipments (with lines) and end-use reports, in a fixed number of queries."""
+    queryset = licence_queryset_for(user)
+    if detail:
+        queryset = queryset.prefetch_related(
+            Prefetch("lines", queryset=LicenceLine.objects.select_related("chip").order_by("chip__slug")),
+            Prefetch("shipments", queryset=Shipment.objects.prefetch_related(
+                Prefetch("lines", queryset=ShipmentLine.objects.select_related("chip")), "documents",
+            ).order_by("-shipped_on", "-id")),
+            Prefetch("end_use_reports", queryset=EndUseReport.objects.select_related("shipment").prefetch_related(
+                "documents").order_by("due_on", "id")),
+        )
+    try:
+        return queryset.get(public_id=public_id)
+    except (Licence.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such licence.") from exc
+
+
+def licence_by_verification_code(code: str) -> Licence:
+    """The licence a certificate's code names, for anyone (the public check); an unknown code is a 404 with no
+    hint of why."""
+    if not isinstance(code, str) or not 16 <= len(code) <= 64:
+        raise Http404("No such licence.")
+    try:
+        return Licence.objects.select_related("holder").prefetch_related(
+            Prefetch("lines", queryset=LicenceLine.objects.select_related("chip").order_by("chip__slug"))
+        ).get(verification_code=code)
+    except Licence.DoesNotExist as exc:
+        raise Http404("No such licence.") from exc
+
+
+def licence_timeline(*, licence: Licence, user) -> list[TimelineEntry]:
+    """A licence's events as the user may read them: every one for both sides, with staff named by role for
+    the company (nothing on a licence is the regulator's deliberation)."""
+    regulator = roles.sees_all_requests(user)
+    entries = []
+    for event in licence.events.select_related("actor").order_by("seq"):
+        if event.actor is None:
+            actor, actor_label = None, "Chipgate"
+        elif regulator or event.actor_role in (Role.APPLICANT, Role.COMPANY_ADMIN):
+            actor = event.actor.get_username()
+            actor_label = event.actor.get_full_name() or actor
+        else:
+            actor, actor_label = None, Role(event.actor_role).label
+        entries.append(TimelineEntry(
+            seq=event.seq, action=event.action, label=licence_event_label(event.action),
+            from_status=event.from_status, to_status=event.to_status, actor=actor, actor_role=event.actor_role,
+            actor_label=actor_label, at=event.at, comment=event.comment,
+        ))
+    return entries
+
+
+def unreported_units_at_expiry() -> list[dict]:
+    """Expired licences whose shipped units are not all covered by filed or accepted end-use reports."""
+    rows = []
+    reported_states = (EndUseReport.State.FILED, EndUseReport.State.ACCEPTED)
+    for licence in Licence.objects.filter(status=LicenceStatus.EXPIRED).select_related("holder").prefetch_related(
+        "lines", Prefetch("end_use_reports", queryset=EndUseReport.objects.select_related("shipment"))
+    ).order_by("-valid_until", "-id"):
+        shipped = sum(line.shipped for line in licence.lines.all())
+        reported = sum(report.shipment.units for report in licence.end_use_reports.all()
+                       if report.state in reported_states)
+        if shipped > reported:
+            rows.append({"licence": licence, "shipped": shipped, "reported": reported,
+                         "unreported": shipped - reported})
+    return rows
