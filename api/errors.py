@@ -9,10 +9,10 @@ from rest_framework.views import exception_handler
 from approvals.errors import WorkflowError
 
 WORKFLOW_STATUS = {
-    WorkflowError.NOT_ALLOWED_IN_STATE: status.HTTP_409_CONFLICT,
     WorkflowError.FORBIDDEN: status.HTTP_403_FORBIDDEN,
     WorkflowError.INVALID: status.HTTP_400_BAD_REQUEST,
     WorkflowError.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    **dict.fromkeys(WorkflowError.CONFLICTS, status.HTTP_409_CONFLICT),
 }
 FIELDS_NEED_ATTENTION = "Some fields need attention."
 

@@ -42,9 +42,16 @@ def _line(slug: str, quantity: int, price: str) -> dict:
     return {"chip": slug, "quantity": quantity, "unit_price_usd": price}
 
 
+SIZING = {
+    "inference_serving": {"inference_active_parameters": 34_000_000_000, "inference_peak_tokens_per_second": 40_000},
+    "cloud_services": {"planned_peak_utilisation": 70},
+    "research": {"planned_peak_utilisation": 60},
+}
+
+
 def _declaration(purpose: str, category: str, **extra) -> dict:
     return {
-        "purpose_category": category, "purpose_statement": purpose,
+        **SIZING.get(category, {}), "purpose_category": category, "purpose_statement": purpose,
         "end_user": extra.pop("end_user", "Shenzhen Lattice Compute Co., Ltd. (own use)"),
         "deployment_site": extra.pop("deployment_site", "Building 3, Qianhai Data Park, Shenzhen"),
         "attest_no_reexport": True, "attest_no_military_end_use": True, **extra,

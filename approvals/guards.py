@@ -33,14 +33,25 @@ def submit_problems(import_request: ImportRequest, lines: list[RequestLine]) -> 
         problems["attest_no_reexport"] = ["Attest that the chips will not be re-exported."]
     if not import_request.attest_no_military_end_use:
         problems["attest_no_military_end_use"] = ["Attest that there is no military end use."]
-    if import_request.purpose_category == PurposeCategory.MODEL_TRAINING:
-        for field, words in (
-            ("training_parameters", "the model size in parameters"),
-            ("training_tokens", "the number of training tokens"),
-            ("training_days", "the planned training duration in days"),
-        ):
-            if not getattr(import_request, field):
-                problems[field] = [f"For model training, declare {words}."]
+    required = {
+        PurposeCategory.MODEL_TRAINING: (
+            ("training_parameters", "For model training, declare the model size in parameters."),
+            ("training_tokens", "For model training, declare the number of training tokens."),
+            ("training_days", "For model training, declare the planned training duration in days."),
+        ),
+        PurposeCategory.INFERENCE_SERVING: (
+            ("inference_active_parameters", "For inference serving, declare the size of the model served "
+                                            "(its active parameters)."),
+            ("inference_peak_tokens_per_second", "For inference serving, declare the peak tokens per second."),
+        ),
+    }.get(import_request.purpose_category, ())
+    for field, sentence in required:
+        if not getattr(import_request, field):
+            problems[field] = [sentence]
+    if (import_request.training_active_parameters and import_request.training_parameters
+            and import_request.training_active_parameters > import_request.training_parameters):
+        problems["training_active_parameters"] = [
+            "Active parameters per token cannot exceed the model's total parameters."]
     return problems
 
 

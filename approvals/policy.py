@@ -3,7 +3,7 @@
 A change of rule is a new ``ScreeningPolicy`` with a new version; assessments record the version
 they were scored under, and a new version re-scores every open request (``rescore_after_policy_change``).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 
@@ -33,6 +33,15 @@ class ScreeningPolicy:
     end_use_report_days: int
     rules: dict[str, RiskFactorRule] = field(default_factory=dict)
     queues: dict[str, str] = field(default_factory=dict)
+    # Sizing (approvals/sizing.py): the reference training duration every ratio is also shown at, the shortest
+    # duration that is plausible (a shorter declaration is flagged and scored at this one; 0: no minimum), and
+    # the share of its peak rate a serving cluster sustains.
+    reference_training_days: int = 90
+    plausible_min_training_days: int = 0
+    inference_utilisation: float = 0.35
+    domestic_alternative_purposes: tuple[str, ...] = ("inference_serving", "cloud_services")
+    # Where the cap, the window and the sizing figures come from (shown to reviewers beside the figures).
+    sources: dict[str, str] = field(default_factory=dict)
 
     def weight(self, code: str) -> int:
         return self.rules[code].weight
@@ -79,7 +88,34 @@ SCREENING_POLICY_2026_03 = ScreeningPolicy(
     },
 )
 
-CURRENT_SCREENING_POLICY = SCREENING_POLICY_2026_03
+# December 2026: sizing a declaration cannot game (precision, active parameters, a plausible minimum duration,
+# inference and planned utilisation), the domestic alternative scored for every purpose, the cap measured against
+# licences and open exposure.
+SCREENING_POLICY_2026_12 = replace(
+    SCREENING_POLICY_2026_03,
+    version="screening-2026-12",
+    plausible_min_training_days=21,
+    inference_utilisation=0.35,
+    domestic_alternative_purposes=("model_training", "inference_serving", "cloud_services", "research", "other"),
+    rules={
+        **SCREENING_POLICY_2026_03.rules,
+        **{rule.code: rule for rule in (
+            RiskFactorRule("implausible_duration", 10),
+            RiskFactorRule("sizing_unchecked", 5),
+        )},
+    },
+    sources={
+        "rolling_units_cap": "Approved-customer framework (December 2025): at most 75,000 units per customer in any "
+                             "365 days; licensed quantities count, revoked and surrendered licences do not.",
+        "rolling_window_days": "Approved-customer framework (December 2025): a rolling window of 365 days.",
+        "plausible_min_training_days": "Review practice: pre-training runs of this size take three weeks or more; "
+                                       "a shorter plan is checked at 21 days.",
+        "inference_utilisation": "Review practice: serving clusters sustain about 35% of their peak rate.",
+        "reference_training_days": "Review practice: every training order is also sized over 90 days.",
+    },
+)
+
+CURRENT_SCREENING_POLICY = SCREENING_POLICY_2026_12
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from decimal import Decimal
 
 from approvals import policy as screening_policies
 from approvals.policy import ScreeningPolicy
+from approvals.sizing import Sizing, SizingInput, size
 from chips import capability
 from chips import policy as capability_policies
 from chips.capability import ChipSpec
 from chips.policy import CapabilityPolicy
 
-DOMESTIC_SUBSTITUTABLE_PURPOSES = {"inference_serving", "cloud_services"}
 # The metrics of an assessment that describe the order itself: the company sees these of its own orders. The
 # rest (the over-provisioning ratio, the company's rolling totals against the cap) feed the scoring rubric,
 # which stays with the regulator.
@@ -39,27 +39,24 @@ class LineInput:
     unit_price_usd: Decimal
     revenue_share_rate: Decimal
     framework_status: str
+    revenue_share_basis: str = ""
 
 
 @dataclass(frozen=True)
 class Declaration:
     purpose_category: str
     approved_customer: bool
-    training_parameters: int | None = None
-    training_tokens: int | None = None
-    training_days: int | None = None
-
-    @property
-    def required_flop(self) -> float | None:
-        if self.training_parameters and self.training_tokens:
-            return 6.0 * self.training_parameters * self.training_tokens
-        return None
+    sizing: SizingInput | None = None
 
 
 @dataclass(frozen=True)
 class RollingTotals:
+    """The company's licensed units and TPP in the policy's window, and what its other open requests ask for."""
+
     units: int
     tpp: float
+    open_units: int = 0
+    open_tpp: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -148,28 +145,34 @@ def assess(
             "in_review_zone": capability.in_review_zone(line.spec, capability_policy),
             "line_tpp": line_tpp * line.quantity,
             "value_usd": _money(value),
+            "revenue_share_rate": str(line.revenue_share_rate),
+            "revenue_share_basis": line.revenue_share_basis,
             "revenue_share_usd": _money(share),
         })
 
-    over_provisioning = None
-    required = declaration.required_flop
-    if required and declaration.training_days:
-        reachable = capability.flop_reachable(order.bf16_flops_per_second, declaration.training_days, order.mfu)
-        over_provisioning = reachable / required
-
+    sizing = size(
+        declaration.sizing or SizingInput(purpose_category=declaration.purpose_category),
+        bf16_flops_per_second=order.bf16_flops_per_second, fp8_flops_per_second=order.fp8_flops_per_second,
+        mfu=order.mfu, reference_days=policy.reference_training_days,
+        plausible_min_days=policy.plausible_min_training_days, inference_utilisation=policy.inference_utilisation,
+    )
     metrics = {
         **order.as_dict(),
         "order_value_usd": _money(order_value),
         "revenue_share_due_usd": _money(revenue_share),
-        "required_flop": required,
-        "over_provisioning_ratio": over_provisioning,
+        "sizing": sizing.as_dict(),
+        "required_flop": sizing.required_flop,
+        "over_provisioning_ratio": sizing.ratio,
         "rolling_units_before": rolling.units,
         "rolling_tpp_before": rolling.tpp,
+        "open_units_elsewhere": rolling.open_units,
         "rolling_units_with_order": rolling.units + order.units,
         "rolling_tpp_with_order": rolling.tpp + order.total_tpp,
+        "exposure_units_with_order": rolling.units + rolling.open_units + order.units,
+        "rolling_units_cap": policy.rolling_units_cap,
     }
 
-    factors = _factors(order, declaration, rolling, over_provisioning, policy)
+    factors = _factors(order, declaration, rolling, sizing, policy)
     risk_score = min(100, sum(factor.contribution for factor in factors))
     flags = [factor.code for factor in factors if policy.rules[factor.code].flag]
     forced = any(policy.rules[factor.code].forces_senior for factor in factors)
@@ -186,7 +189,21 @@ def assess(
     )
 
 
-def _factors(order, declaration: Declaration, rolling: RollingTotals, over_provisioning, policy) -> list[Factor]:
+def _over_provisioned_sentence(sizing: Sizing, policy) -> str:
+    limit = f"limit {policy.over_provisioning_ratio:.0f}x"
+    if sizing.kind == "training":
+        days = f"{sizing.scored_days:,.0f}"
+        return (f"Over {days} days at the declared precision ({sizing.precision.upper()}) the order reaches "
+                f"{sizing.ratio:.1f}x the compute the declared training run needs ({limit}; "
+                f"{sizing.ratio_at_reference_days:.1f}x over {policy.reference_training_days} days).")
+    if sizing.kind == "inference":
+        return (f"At {policy.inference_utilisation:.0%} serving utilisation the order delivers {sizing.ratio:.1f}x "
+                f"the FLOP/s the declared model and peak tokens per second need ({limit}).")
+    return (f"The plan expects {100 / sizing.ratio:.0f}% of the order busy at peak: {sizing.ratio:.1f}x the "
+            f"capacity it uses ({limit}).")
+
+
+def _factors(order, declaration: Declaration, rolling: RollingTotals, sizing: Sizing, policy) -> list[Factor]:
     factors: list[Factor] = []
 
     def add(code: str, sentence: str) -> None:
@@ -194,8 +211,8 @@ def _factors(order, declaration: Declaration, rolling: RollingTotals, over_provi
 
     if not declaration.approved_customer:
         add("not_approved_customer",
-            "The company is not an approved customer under the export framework, so the seller cannot ship "
-            "without a further licence.")
+            "The company is not an approved customer under the export framework: an order of framework chips "
+            "cannot be approved for it.")
     h100e = order.h100_equivalents
     if h100e > policy.large_order_h100e:
         add("large_order",
@@ -209,20 +226,26 @@ def _factors(order, declaration: Declaration, rolling: RollingTotals, over_provi
             f"At {order.mfu:.0%} utilisation the order reaches {order.flop_in_90_days:.2e} FLOP in 90 days, "
             f"above {policy.frontier_flop_90_days:.0e} (systemic-risk scale), and 1e25 FLOP in "
             f"{order.days_to_1e25:.0f} days.")
-    if over_provisioning is not None and over_provisioning > policy.over_provisioning_ratio:
-        add("over_provisioned",
-            f"Over the declared {declaration.training_days} days the order reaches {over_provisioning:.1f}x the "
-            f"compute the declared training run needs (limit {policy.over_provisioning_ratio:.0f}x).")
-    units_with_order = rolling.units + order.units
-    if units_with_order > policy.rolling_units_cap:
+    if sizing.implausible_duration:
+        add("implausible_duration",
+            f"The declared training run of {declaration.sizing.training_days} days is shorter than the "
+            f"{policy.plausible_min_training_days} days such a run takes; the order is sized at "
+            f"{policy.plausible_min_training_days} days.")
+    if sizing.ratio is not None and sizing.ratio > policy.over_provisioning_ratio:
+        add("over_provisioned", _over_provisioned_sentence(sizing, policy))
+    if sizing.kind == "plan" and sizing.ratio is None:
+        add("sizing_unchecked",
+            "No peak utilisation plan was declared, so the order's size could not be checked against its use.")
+    exposure = rolling.units + rolling.open_units + order.units
+    if exposure > policy.rolling_units_cap:
         add("over_customer_cap",
-            f"With this order the company's approved units over 12 months would be {units_with_order:,}, above the "
-            f"{policy.rolling_units_cap:,}-unit cap per customer.")
-    if declaration.purpose_category in DOMESTIC_SUBSTITUTABLE_PURPOSES:
+            f"With this order the company would hold {rolling.units + order.units:,} licensed units over "
+            f"{policy.rolling_window_days} days and {exposure:,} counting its other open requests "
+            f"({rolling.open_units:,}), above the {policy.rolling_units_cap:,}-unit cap per customer.")
+    if declaration.purpose_category in policy.domestic_alternative_purposes:
         add("domestic_alternative",
-            f"The stated use is {declaration.purpose_category.replace('_', ' ')}, which domestic accelerators can "
-            f"serve: {order.ascend_910c_by_tpp:,.0f} Ascend 910C would match it by TPP "
-            f"({order.ascend_910c_by_bandwidth:,.0f} by memory bandwidth).")
+            f"Domestic accelerators could do the same job: {order.ascend_910c_by_tpp:,.0f} Ascend 910C match the "
+            f"order by TPP ({order.ascend_910c_by_bandwidth:,.0f} by memory bandwidth).")
     if declaration.purpose_category == "other":
         add("uncontrolled_purpose", "The purpose is filed under 'other', so it matches no reviewed category.")
     return factors

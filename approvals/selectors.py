@@ -162,6 +162,15 @@ def rolling_totals(*, company_id: int, exclude_import_request_id: int | None = N
     return {"units": totals["units"] or 0, "tpp": totals["tpp"] or 0.0}
 
 
+def open_exposure(*, company_id: int, exclude_import_request_id: int | None = None) -> dict:
+    """Units and TPP the company's open requests ask for: shown against the cap, not counted by it."""
+    queryset = ImportRequest.objects.filter(company_id=company_id, status__in=OPEN)
+    if exclude_import_request_id is not None:
+        queryset = queryset.exclude(pk=exclude_import_request_id)
+    totals = queryset.aggregate(units=Sum("total_units"), tpp=Sum("total_tpp"))
+    return {"units": totals["units"] or 0, "tpp": totals["tpp"] or 0.0}
+
+
 def unread_notifications(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).select_related("import_request")
 

@@ -39,6 +39,7 @@ class ChipSpec:
     dense_int8_tops: float | None = None
     dense_fp4_tflops: float | None = None
     die_area_mm2: float | None = None
+    origin_country: str = ""
 
 
 def tpp(spec: ChipSpec) -> float:
@@ -89,7 +90,12 @@ def classify_figures(
 
 def in_review_zone(spec: ChipSpec, policy: CapabilityPolicy = CURRENT_CAPABILITY_POLICY) -> bool:
     """January 2026: a controlled chip below both limits gets case-by-case review, not denial."""
-    if classify(spec, policy) == NOT_CONTROLLED:
+    classification = classify(spec, policy)
+    if classification == NOT_CONTROLLED:
+        return False
+    if policy.review_zone_needs_determined_class and classification == UNDETERMINED:
+        return False
+    if policy.review_zone_origins is not None and spec.origin_country.upper() not in policy.review_zone_origins:
         return False
     bandwidth_gbps = spec.memory_bandwidth_tbps * 1000
     return tpp(spec) < policy.review_zone_max_tpp and bandwidth_gbps < policy.review_zone_max_bandwidth_gbps
@@ -114,6 +120,7 @@ class OrderMetrics:
     total_tpp: float
     h100_equivalents: float
     bf16_flops_per_second: float
+    fp8_flops_per_second: float
     memory_bandwidth_tbps: float
     memory_gb: float
     mfu: float
@@ -136,11 +143,13 @@ def order_metrics(
     """Aggregate compute of an order given as (chip spec, quantity) pairs."""
     mfu = policy.default_mfu if mfu is None else mfu
     units = 0
-    total_tpp = bf16 = bandwidth = memory = 0.0
+    total_tpp = bf16 = fp8 = bandwidth = memory = 0.0
     for spec, quantity in lines:
         units += quantity
         total_tpp += tpp(spec) * quantity
         bf16 += (spec.dense_fp16_bf16_tflops or 0.0) * TFLOPS * quantity
+        # A chip without FP8 runs an FP8 model at its BF16 rate.
+        fp8 += (spec.dense_fp8_tflops or spec.dense_fp16_bf16_tflops or 0.0) * TFLOPS * quantity
         bandwidth += spec.memory_bandwidth_tbps * quantity
         memory += spec.memory_gb * quantity
     return OrderMetrics(
@@ -148,6 +157,7 @@ def order_metrics(
         total_tpp=total_tpp,
         h100_equivalents=total_tpp / policy.h100_tpp,
         bf16_flops_per_second=bf16,
+        fp8_flops_per_second=fp8,
         memory_bandwidth_tbps=bandwidth,
         memory_gb=memory,
         mfu=mfu,

@@ -54,6 +54,10 @@ class ChipModel(models.Model):
         ],
         help_text="Share of revenue owed under the framework, as a fraction (0.25 = 25%).",
     )
+    framework_basis = models.CharField(
+        "framework entry", max_length=255, blank=True,
+        help_text="The framework entry the status and revenue share come from.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -81,6 +85,7 @@ class ChipModel(models.Model):
             dense_int8_tops=self.dense_int8_tops,
             dense_fp4_tflops=self.dense_fp4_tflops,
             die_area_mm2=self.die_area_mm2,
+            origin_country=self.origin_country,
         )
 
     @property

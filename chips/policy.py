@@ -4,7 +4,7 @@ The figures come from ``REGULATIONS.md`` (US ECCN 3A090 and the January 2026 rul
 changes, add a new ``CapabilityPolicy`` with its version and effective date and point
 ``CURRENT_CAPABILITY_POLICY`` at it; never edit a published one.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 
@@ -33,6 +33,10 @@ class CapabilityPolicy:
     eu_systemic_risk_flop: float
     us_reporting_flop: float
     default_mfu: float
+    # Which chips the review zone can apply to: US-origin chips with a determined class (None: any origin and
+    # class, as the first version read the rule).
+    review_zone_origins: tuple[str, ...] | None = None
+    review_zone_needs_determined_class: bool = False
 
 
 CAPABILITY_POLICY_2026_01 = CapabilityPolicy(
@@ -55,4 +59,11 @@ CAPABILITY_POLICY_2026_01 = CapabilityPolicy(
     default_mfu=0.40,
 )
 
-CURRENT_CAPABILITY_POLICY = CAPABILITY_POLICY_2026_01
+# The review zone is a US rule for US chips, and a chip whose class cannot be determined is not "below both
+# limits" of anything (REGULATIONS.md, the January 2026 rule).
+CAPABILITY_POLICY_2026_12 = replace(
+    CAPABILITY_POLICY_2026_01, version="capability-2026-12", effective_from=date(2026, 12, 1),
+    review_zone_origins=("US",), review_zone_needs_determined_class=True,
+)
+
+CURRENT_CAPABILITY_POLICY = CAPABILITY_POLICY_2026_12

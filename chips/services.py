@@ -49,10 +49,10 @@ class CatalogLoadResult:
     updated: int
 
 
-def _framework_defaults() -> dict[str, tuple[str, Decimal]]:
+def _framework_defaults() -> dict[str, tuple[str, Decimal, str]]:
     with FRAMEWORK_DEFAULTS_PATH.open(newline="", encoding="utf-8") as handle:
         return {
-            row["slug"]: (row["framework_status"], Decimal(row["revenue_share_rate"]))
+            row["slug"]: (row["framework_status"], Decimal(row["revenue_share_rate"]), row["basis"])
             for row in csv.DictReader(handle)
         }
 
@@ -144,13 +144,15 @@ def catalog_load(*, path: Path | str = DEFAULT_CATALOG_PATH) -> CatalogLoadResul
         chip = existing.get(slug)
         if chip is None:
             chip = ChipModel()
-            status, rate = defaults.get(slug, (None, Decimal("0")))
+            status, rate, basis = defaults.get(slug, (None, Decimal("0"), ""))
             if status is None:
                 in_china = values["origin_country"].upper() in DOMESTIC_ORIGINS
                 status = FrameworkStatus.DOMESTIC if in_china else FrameworkStatus.NOT_ELIGIBLE
-            chip.framework_status, chip.revenue_share_rate = status, rate
+            chip.framework_status, chip.revenue_share_rate, chip.framework_basis = status, rate, basis
             to_create.append(chip)
         else:
+            if not chip.framework_basis and slug in defaults:  # a catalog loaded before the entry was kept
+                chip.framework_basis = defaults[slug][2]
             to_update.append(chip)
         for field, value in values.items():
             setattr(chip, field, value)

@@ -31,12 +31,31 @@ class DeclarationForm(forms.Form):
         ),
     )
     end_user = forms.CharField(label="End user", required=False, max_length=255)
+    consignee = forms.CharField(
+        label="Consignee or intermediary", required=False, max_length=255,
+        help_text="Who receives the chips before the end user, if anyone (a distributor, an integrator).",
+    )
     deployment_site = forms.CharField(
         label="Deployment site", required=False, max_length=255, help_text="Address of the data centre."
     )
     training_parameters = forms.IntegerField(label="Model size (parameters)", required=False)
+    training_active_parameters = forms.IntegerField(
+        label="Active parameters per token", required=False,
+        help_text="For a mixture-of-experts model: the parameters each token uses. Leave empty for a dense model.",
+    )
     training_tokens = forms.IntegerField(label="Training tokens", required=False)
     training_days = forms.IntegerField(label="Planned training duration (days)", required=False)
+    training_precision = forms.ChoiceField(
+        label="Training precision", choices=[("bf16", "BF16"), ("fp8", "FP8")], initial="bf16", required=False,
+    )
+    inference_active_parameters = forms.IntegerField(
+        label="Model size served (active parameters)", required=False,
+    )
+    inference_peak_tokens_per_second = forms.IntegerField(label="Peak tokens per second", required=False)
+    planned_peak_utilisation = forms.IntegerField(
+        label="Planned peak utilisation (%)", required=False,
+        help_text="The share of these chips your plan expects to keep busy at peak.",
+    )
     attest_no_reexport = forms.BooleanField(
         label="I attest that the chips will not be re-exported.", required=False
     )
@@ -44,13 +63,26 @@ class DeclarationForm(forms.Form):
         label="I attest that the chips will have no military end use.", required=False
     )
 
-    TRAINING_FIELDS = ("training_parameters", "training_tokens", "training_days")
+    TRAINING_FIELDS = ("training_parameters", "training_active_parameters", "training_tokens", "training_days",
+                       "training_precision")
+    INFERENCE_FIELDS = ("inference_active_parameters", "inference_peak_tokens_per_second")
+    PLAN_FIELDS = ("planned_peak_utilisation",)
+    # Which sizing figures each purpose declares (the others are left out, whatever was typed before a change).
+    SIZING_FIELDS = {
+        PurposeCategory.MODEL_TRAINING: TRAINING_FIELDS,
+        PurposeCategory.INFERENCE_SERVING: INFERENCE_FIELDS,
+        PurposeCategory.CLOUD_SERVICES: PLAN_FIELDS,
+        PurposeCategory.RESEARCH: PLAN_FIELDS,
+    }
 
     def declaration(self) -> dict:
-        """The cleaned declaration as the services take it; training figures only count for model training."""
+        """The cleaned declaration as the services take it; sizing figures only of the chosen purpose."""
         data = dict(self.cleaned_data)
-        if data["purpose_category"] != PurposeCategory.MODEL_TRAINING:
-            data.update(dict.fromkeys(self.TRAINING_FIELDS))
+        kept = self.SIZING_FIELDS.get(data["purpose_category"], ())
+        for field in (*self.TRAINING_FIELDS, *self.INFERENCE_FIELDS, *self.PLAN_FIELDS):
+            if field not in kept:
+                data[field] = "bf16" if field == "training_precision" else None
+        data["training_precision"] = data["training_precision"] or "bf16"
         return data
 
 

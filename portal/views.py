@@ -276,8 +276,18 @@ def _order_form(request, order: ImportRequest | None):
         "statement_length": len(statement),
         "min_purpose_length": FILING_LIMITS.min_purpose_length,
         "declaration_fields": [form[name] for name in (
-            "purpose_category", "purpose_statement", "end_user", "deployment_site")],
-        "training_fields": [form[name] for name in DeclarationForm.TRAINING_FIELDS],
+            "purpose_category", "purpose_statement", "end_user", "consignee", "deployment_site")],
+        "sizing_sections": [
+            {"categories": "model_training", "legend": "Training declaration",
+             "help": "The model you will train, so reviewers can compare the order with what the run needs.",
+             "fields": [form[name] for name in DeclarationForm.TRAINING_FIELDS]},
+            {"categories": "inference_serving", "legend": "Serving declaration",
+             "help": "The model you will serve and its peak load, so reviewers can compare the order with it.",
+             "fields": [form[name] for name in DeclarationForm.INFERENCE_FIELDS]},
+            {"categories": "cloud_services research", "legend": "Utilisation plan",
+             "help": "How busy your plan expects these chips to be at peak.",
+             "fields": [form[name] for name in DeclarationForm.PLAN_FIELDS]},
+        ],
         "attestation_fields": [form["attest_no_reexport"], form["attest_no_military_end_use"]],
     })
 

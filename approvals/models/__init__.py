@@ -1,5 +1,5 @@
 """The review domain's models, one module per part: companies, requests, the audit trail, side effects."""
-from approvals.models.companies import Company, CompanyMember
+from approvals.models.companies import ApprovedCustomerChange, Company, CompanyMember
 from approvals.models.delivery import ApiIdempotencyKey, Notification, OutboxMessage
 from approvals.models.events import LicenceEvent, ReviewEvent, ReviewEventQuerySet
 from approvals.models.licences import EndUseReport, Licence, LicenceLine, Shipment, ShipmentLine
@@ -16,6 +16,7 @@ from approvals.models.requests import (
 
 __all__ = [
     "ApiIdempotencyKey",
+    "ApprovedCustomerChange",
     "Assessment",
     "Company",
     "CompanyMember",

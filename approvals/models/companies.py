@@ -1,6 +1,9 @@
 """Companies and their members: who files, and for whom."""
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from approvals.validators import validate_uscc
 
@@ -14,6 +17,9 @@ class Company(models.Model):
         default=False, help_text="Approved customer under the export framework"
     )
     approved_customer_reference = models.CharField(max_length=64, blank=True)
+    approved_customer_valid_until = models.DateField(
+        null=True, blank=True, help_text="Last day of the approval under the framework (empty: no end date)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -22,6 +28,32 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.legal_name
+
+    def is_approved_customer(self, on: date | None = None) -> bool:
+        """Approved under the framework on that day (today by default): approved, and not past its validity."""
+        on = on or timezone.localdate()
+        return self.approved_customer and (
+            self.approved_customer_valid_until is None or self.approved_customer_valid_until >= on
+        )
+
+
+class ApprovedCustomerChange(models.Model):
+    """Who set a company's approved-customer status, when, to what, and why: the status's audit trail."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="approved_customer_changes")
+    approved_customer = models.BooleanField()
+    reference = models.CharField(max_length=64, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["company", "-changed_at"], name="approved_change_company")]
+
+    def __str__(self) -> str:
+        return f"{self.company}: approved customer {'yes' if self.approved_customer else 'no'} ({self.changed_at})"
 
 
 class CompanyMember(models.Model):

@@ -52,6 +52,27 @@ class ImportRequest(FSMModelMixin, models.Model):
         "declared training duration (days)", null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
     )
+    training_precision = models.CharField(
+        "training precision", max_length=4, choices=[("bf16", "BF16"), ("fp8", "FP8")], default="bf16",
+    )
+    training_active_parameters = models.PositiveBigIntegerField(
+        "active parameters per token (mixture of experts)", null=True, blank=True, validators=[MinValueValidator(1)],
+    )
+    inference_active_parameters = models.PositiveBigIntegerField(
+        "model size served (active parameters)", null=True, blank=True, validators=[MinValueValidator(1)],
+    )
+    inference_peak_tokens_per_second = models.PositiveBigIntegerField(
+        "peak tokens per second", null=True, blank=True, validators=[MinValueValidator(1)],
+    )
+    planned_peak_utilisation = models.PositiveSmallIntegerField(
+        "planned peak utilisation (%)", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Cloud and research: the share of the order the plan expects busy at peak.",
+    )
+    consignee = models.CharField(
+        "consignee or intermediary", max_length=255, blank=True,
+        help_text="Who receives the chips before the end user, if anyone (a distributor, an integrator).",
+    )
 
     total_units = models.PositiveIntegerField(default=0)
     total_tpp = models.FloatField(default=0)

@@ -1,6 +1,7 @@
 """Every write of the review workflow, one module per concern; callers use the names listed here."""
 from approvals.services.assessments import assessment_apply, assessment_store, request_preview
 from approvals.services.cases import may_claim, may_release, request_claim, request_release
+from approvals.services.companies import company_approved_customer_set
 from approvals.services.documents import document_attach
 from approvals.services.drafts import DRAFT_FIELDS, clean_lines, request_create, request_update
 from approvals.services.idempotency import IdempotencyKeyReused, idempotency_keys_purge, idempotent_call
@@ -36,6 +37,7 @@ __all__ = [
     "assessment_apply",
     "assessment_store",
     "clean_lines",
+    "company_approved_customer_set",
     "document_attach",
     "end_use_report_accept",
     "end_use_report_file",

@@ -1,7 +1,8 @@
 """Assessments: the screening code run on a request's stored lines and declaration, stored once per input."""
 from approvals import screening
 from approvals.models import Assessment, ImportRequest
-from approvals.selectors import rolling_totals
+from approvals.selectors import open_exposure, rolling_totals
+from approvals.sizing import SizingInput
 
 
 def _screening_inputs(import_request: ImportRequest):
@@ -9,18 +10,26 @@ def _screening_inputs(import_request: ImportRequest):
         screening.LineInput(
             spec=line.chip.spec, chip_name=str(line.chip), quantity=line.quantity,
             unit_price_usd=line.unit_price_usd, revenue_share_rate=line.chip.revenue_share_rate,
-            framework_status=line.chip.framework_status,
+            framework_status=line.chip.framework_status, revenue_share_basis=line.chip.framework_basis,
         )
         for line in import_request.lines.select_related("chip")
     ]
     declaration = screening.Declaration(
         purpose_category=import_request.purpose_category,
-        approved_customer=import_request.company.approved_customer,
-        training_parameters=import_request.training_parameters, training_tokens=import_request.training_tokens,
-        training_days=import_request.training_days,
+        approved_customer=import_request.company.is_approved_customer(),
+        sizing=SizingInput(precision=import_request.training_precision,
+                           **{field: getattr(import_request, field) for field in SIZING_FIELDS}),
     )
     totals = rolling_totals(company_id=import_request.company_id, exclude_import_request_id=import_request.pk)
-    return lines, declaration, screening.RollingTotals(units=totals["units"], tpp=totals["tpp"])
+    exposure = open_exposure(company_id=import_request.company_id, exclude_import_request_id=import_request.pk)
+    return lines, declaration, screening.RollingTotals(units=totals["units"], tpp=totals["tpp"],
+                                                       open_units=exposure["units"], open_tpp=exposure["tpp"])
+
+
+SIZING_FIELDS = (
+    "purpose_category", "training_parameters", "training_active_parameters", "training_tokens", "training_days",
+    "inference_active_parameters", "inference_peak_tokens_per_second", "planned_peak_utilisation",
+)
 
 
 def request_preview(*, import_request: ImportRequest) -> screening.AssessmentResult:

@@ -14,8 +14,10 @@ from approvals.states import Role, Status
 from chips.models import ChipModel
 
 DRAFT_FIELDS = (
-    "purpose_category", "purpose_statement", "end_user", "deployment_site", "attest_no_reexport",
-    "attest_no_military_end_use", "training_parameters", "training_tokens", "training_days",
+    "purpose_category", "purpose_statement", "end_user", "consignee", "deployment_site", "attest_no_reexport",
+    "attest_no_military_end_use", "training_parameters", "training_active_parameters", "training_tokens",
+    "training_days", "training_precision", "inference_active_parameters", "inference_peak_tokens_per_second",
+    "planned_peak_utilisation",
 )
 LINE_FIELDS = ("chip", "quantity", "unit_price_usd")
 # Digits as people type them in forms and JSON: ASCII only (int() would also take '١٢' or '²'-like forms).

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from approvals import audit, clock, notifications, roles
+from approvals.controls import approval_refusal, company_lock
 from approvals.errors import WorkflowError, invalid
 from approvals.guards import guard_refusal, submit_problems
 from approvals.models import ImportRequest, InformationRequest, Recommendation, RequestLine
@@ -127,6 +128,10 @@ def _effects_approve(import_request, actor, payload, now):
     quantities = approved_quantities(lines, payload.get("approved_lines"))
     for line in lines:
         line.approved_quantity = quantities[line.pk]
+    refusal = approval_refusal(import_request=import_request, company=company_lock(import_request.company_id),
+                               lines=lines)
+    if refusal:
+        raise refusal
     RequestLine.objects.bulk_update(lines, ["approved_quantity"])
     # Once decided, the request counts what was approved, not what was asked.
     import_request.total_units = sum(line.approved_quantity for line in lines)

@@ -19,11 +19,13 @@
     });
   }
 
-  function trainingFields() {
-    document.querySelectorAll("[data-training-fields]").forEach(function (section) {
+  function sizingSections() {
+    // Each purpose declares its own sizing figures: show the section of the chosen one.
+    document.querySelectorAll("[data-for-categories]").forEach(function (section) {
       var category = document.getElementById(section.dataset.categoryField);
       if (!category) { return; }
-      function update() { section.hidden = category.value !== "model_training"; }
+      var categories = section.dataset.forCategories.split(" ");
+      function update() { section.hidden = categories.indexOf(category.value) === -1; }
       category.addEventListener("change", update);
       update();
     });
@@ -98,7 +100,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     purposeCounter();
-    trainingFields();
+    sizingSections();
     lineFormset();
     submitOnce();
     focusErrors();

@@ -27,18 +27,18 @@ def test_a_new_screening_policy_version_rescores_open_requests_once(
 ):
     open_case, decided = open_and_decided
     assert (open_case.tier, open_case.current_assessment.policy_version) == (
-        "standard", "screening-2026-03+capability-2026-01")
-    stricter = dataclasses.replace(policy.SCREENING_POLICY_2026_03, version="screening-2027-01", senior_risk_score=1)
+        "standard", "screening-2026-12+capability-2026-12")
+    stricter = dataclasses.replace(policy.SCREENING_POLICY_2026_12, version="screening-2027-01", senior_risk_score=1)
     monkeypatch.setattr(policy, "CURRENT_SCREENING_POLICY", stricter)
 
     with django_capture_on_commit_callbacks(execute=True):
         job = services.rescore_after_policy_change()
     job.refresh_from_db()
     assert (job.status, job.reason, job.total, job.rescored, job.tiers_changed) == (
-        "done", "Policy screening-2027-01+capability-2026-01 came into force.", 1, 1, 1)
+        "done", "Policy screening-2027-01+capability-2026-12 came into force.", 1, 1, 1)
     open_case.refresh_from_db()
     assert (open_case.tier, open_case.current_assessment.policy_version) == (
-        "senior", "screening-2027-01+capability-2026-01")
+        "senior", "screening-2027-01+capability-2026-12")
     assert open_case.events.order_by("-seq").first().action == "rescore"
     assert ImportRequest.objects.get(pk=decided.pk).current_assessment_id == decided.current_assessment_id
     assert services.rescore_after_policy_change() is None
@@ -46,9 +46,9 @@ def test_a_new_screening_policy_version_rescores_open_requests_once(
 
 def test_the_periodic_sweep_notices_a_new_policy(open_and_decided, monkeypatch):
     monkeypatch.setattr(policy, "CURRENT_SCREENING_POLICY",
-                        dataclasses.replace(policy.SCREENING_POLICY_2026_03, version="screening-2027-01"))
+                        dataclasses.replace(policy.SCREENING_POLICY_2026_12, version="screening-2027-01"))
     assert tasks.rescore_sweep_queued() == 1
-    assert RescoreJob.objects.get().reason == "Policy screening-2027-01+capability-2026-01 came into force."
+    assert RescoreJob.objects.get().reason == "Policy screening-2027-01+capability-2026-12 came into force."
     assert tasks.rescore_sweep_queued() == 0  # the job is queued already
 
 

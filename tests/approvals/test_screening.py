@@ -6,6 +6,7 @@ import pytest
 from approvals import screening, selectors, services
 from approvals.models import Assessment, Notification, ReviewEvent
 from approvals.policy import CURRENT_SCREENING_POLICY as POLICY
+from approvals.sizing import SizingInput
 from chips.capability import ChipSpec
 from tests.factories import CompanyFactory, line, request_in_review, submitted_request
 
@@ -32,9 +33,13 @@ def codes(result):
     return [factor.code for factor in result.factors]
 
 
-def test_a_small_research_order_by_an_approved_customer_is_standard_with_no_factors():
-    result = screening.assess(lines(8), declaration(), NO_HISTORY)
-    assert (result.risk_score, result.tier, result.flags, result.factors) == (0, "standard", [], [])
+def test_a_small_planned_research_order_by_an_approved_customer_has_only_the_domestic_alternative():
+    planned = declaration(sizing=SizingInput(purpose_category="research", planned_peak_utilisation=80))
+    result = screening.assess(lines(8), planned, NO_HISTORY)
+    assert (result.risk_score, result.tier, result.flags) == (10, "standard", ["domestic_alternative"])
+    assert result.factors[0].sentence == (
+        "Domestic accelerators could do the same job: 11 Ascend 910C match the order by TPP (12 by memory "
+        "bandwidth).")
 
 
 def test_revenue_share_due_is_quantity_times_price_times_rate():
@@ -46,7 +51,8 @@ def test_revenue_share_due_is_quantity_times_price_times_rate():
 def test_each_factor_carries_its_contribution_and_a_sentence():
     result = screening.assess(lines(10_000), declaration(approved_customer=False, purpose_category="cloud_services"),
                               NO_HISTORY)
-    assert codes(result) == ["not_approved_customer", "large_order", "frontier_compute", "domestic_alternative"]
+    assert codes(result) == ["not_approved_customer", "large_order", "frontier_compute", "sizing_unchecked",
+                             "domestic_alternative"]
     for factor in result.factors:
         assert factor.contribution == POLICY.weight(factor.code)
         assert len(factor.sentence) > 30
@@ -55,15 +61,20 @@ def test_each_factor_carries_its_contribution_and_a_sentence():
     assert "10,000 H100-equivalents" in result.factors[1].sentence
 
 
+def training(days=30, **sizing):
+    values = {"purpose_category": "model_training", "training_parameters": 7_000_000_000,
+              "training_tokens": 1_000_000_000_000, "training_days": days, **sizing}
+    return declaration(purpose_category="model_training", sizing=SizingInput(**values))
+
+
 def test_over_provisioning_ratio_compares_reachable_to_declared_compute():
-    # 7B parameters x 1T tokens x 6 = 4.2e22 FLOP; 64 H200 at 40% over 30 days reach ~6.6e22.
-    declared = declaration(purpose_category="model_training", training_parameters=7_000_000_000,
-                           training_tokens=1_000_000_000_000, training_days=30)
-    result = screening.assess(lines(64), declared, NO_HISTORY)
+    # 7B parameters x 1T tokens x 6 = 4.2e22 FLOP; 64 H200 at 989.5 BF16 TFLOPS and 40% over 30 days: 6.566e22.
+    result = screening.assess(lines(64), training(), NO_HISTORY)
     assert result.metrics["required_flop"] == pytest.approx(4.2e22)
-    assert result.metrics["over_provisioning_ratio"] == pytest.approx(64 * 989.5e12 * 0.4 * 30 * 86400 / 4.2e22)
+    assert result.metrics["over_provisioning_ratio"] == pytest.approx(1.5633, rel=1e-4)
+    assert result.metrics["sizing"]["ratio_at_reference_days"] == pytest.approx(4.6899, rel=1e-4)  # 90 days
     assert "over_provisioned" not in result.flags
-    oversized = screening.assess(lines(256), declared, NO_HISTORY)
+    oversized = screening.assess(lines(256), training(), NO_HISTORY)
     assert "over_provisioned" in oversized.flags
 
 

@@ -17,7 +17,7 @@ def spec(**overrides) -> ChipSpec:
 
 
 H200 = spec(slug="h200", dense_fp16_bf16_tflops=989.5, dense_fp8_tflops=1979, dense_int8_tops=1979,
-            die_area_mm2=814, memory_gb=141, memory_bandwidth_tbps=4.8)
+            die_area_mm2=814, memory_gb=141, memory_bandwidth_tbps=4.8, origin_country="US")
 H100 = spec(slug="h100", dense_fp16_bf16_tflops=989.5, dense_fp8_tflops=1979, dense_int8_tops=1979,
             die_area_mm2=814, memory_gb=80, memory_bandwidth_tbps=3.35)
 
@@ -74,6 +74,16 @@ def test_review_zone_covers_h200_but_not_b200():
     assert capability.in_review_zone(H200)
     b200 = spec(dense_fp16_bf16_tflops=2250, dense_fp4_tflops=9000, die_area_mm2=1628, memory_bandwidth_tbps=8)
     assert not capability.in_review_zone(b200)
+
+
+def test_review_zone_is_for_us_chips_with_a_determined_class():
+    assert not capability.in_review_zone(spec(**{**H200.__dict__, "origin_country": "KR"}))
+    undetermined = spec(dense_fp16_bf16_tflops=200, origin_country="US")  # TPP 3,200 and no die area
+    assert capability.classify(undetermined) == "undetermined"
+    assert not capability.in_review_zone(undetermined)
+    first_reading = POLICY.__class__(**{**POLICY.__dict__, "review_zone_origins": None,
+                                        "review_zone_needs_determined_class": False})
+    assert capability.in_review_zone(undetermined, first_reading)
 
 
 def test_review_zone_excludes_chips_that_are_not_controlled():

@@ -24,6 +24,7 @@ company = CompanyFactory(approved_customer=True)
 applicant = ApplicantFactory(username="race-applicant", membership__company=company,
                              membership__role=CompanyMember.CompanyRole.ADMIN)
 reviewer = StaffFactory(username="race-reviewer", groups=["reviewer"])
+seniors = [StaffFactory(username=f"race-senior-{n}", groups=["senior_reviewer"]) for n in range(2)]
 
 def draft():
     return services.request_create(actor=applicant, data=declaration(), lines=[line()])
@@ -35,13 +36,21 @@ def in_review():
 
 drafts = [str(draft().public_id) for _ in range(16)]
 reviews = [str(in_review().public_id) for _ in range(17)]
+big = []
+for _ in range(2):  # two orders of one company that cannot both fit under the 75,000-unit cap
+    order = services.request_create(actor=applicant, data=declaration(), lines=[line(quantity=40_000)])
+    services.request_transition(import_request_id=order.pk, action="submit", actor=applicant)
+    services.request_transition(import_request_id=order.pk, action="escalate", actor=reviewer,
+                                payload={"recommendation": "approve", "rationale": "Fits."})
+    big.append(str(order.public_id))
 asked = in_review()
 services.request_transition(import_request_id=asked.pk, action="request_information", actor=reviewer,
                             payload={"question": "Which site?"})
 print(json.dumps({
     "applicant": Token.objects.create(user=applicant).key, "reviewer": Token.objects.create(user=reviewer).key,
     "drafts": drafts, "reviews": reviews, "asked": str(asked.public_id),
-    "patched": str(draft().public_id), "withdrawn": str(draft().public_id),
+    "patched": str(draft().public_id), "withdrawn": str(draft().public_id), "big": big,
+    "seniors": [Token.objects.create(user=senior).key for senior in seniors],
 }))
 """
 
@@ -187,3 +196,11 @@ def test_one_portal_form_posted_ten_times_at_once_creates_one_order(server):
     with sqlite3.connect(database) as connection:
         after = connection.execute("SELECT count(*) FROM approvals_importrequest").fetchone()[0]
     assert after == before + 1
+
+
+def test_two_seniors_approving_two_orders_of_one_company_never_pass_the_cap(server):
+    process, seeded, database = server
+    answers = race([transition(process, token, public_id, "approve")
+                    for token, public_id in zip(seeded["seniors"], seeded["big"], strict=True)])
+    assert sorted(answers) == [200, 409]
+    assert sorted(statuses_in_db(database, seeded["big"])) == ["approved", "senior_review"]

@@ -10,6 +10,8 @@ def order_data(*, token: str = "", lines=(("nvidia-h200", "8", "32000.00"),), **
         "save": "1",
         "form_token": token,
         "purpose_category": "inference_serving",
+        "inference_active_parameters": "13000000000",
+        "inference_peak_tokens_per_second": "100000",
         "purpose_statement": PURPOSE,
         "end_user": "Guangdong Legal AI Ltd.",
         "deployment_site": "Building 3, Qianhai Data Park, Shenzhen",
