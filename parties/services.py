@@ -1,13 +1,17 @@
-"""Screening lists: loading a list's CSV (all or nothing, replacing that list's entries)."""
+"""Screening lists: loading a list's CSV (all or nothing, replacing that list's entries) and screening parties'
+names and identifiers against every loaded entry."""
 import csv
 import io
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
-from parties.matching import name_forms
+from parties.matching import ListedName, NameForm, ScreeningIndex, name_forms
 from parties.models import ScreeningListEntry
 from parties.policy import MATCHING_POLICY, MatchingPolicy
 from parties.signals import screening_list_changed
@@ -29,6 +33,18 @@ class ScreeningListLoadResult:
     source: str
     loaded: int
     replaced: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A party's name or identifier that matches a list entry."""
+
+    kind: str  # the party's role as the caller named it ("end_user", "consignee" ...), "identifier" for ids
+    name: str  # the party's name (or identifier) as given
+    entry_id: int
+    score: float  # 0-100; 100 for an identifier
+    reason: str  # "name", "alias" or "identifier"
+    matched: str  # the entry's name, alias or identifier that matched
 
 
 def _items(raw: str) -> list[str]:
@@ -164,3 +180,59 @@ def screening_list_load(*, path: Path | str, source: str,
         ScreeningListEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
         screening_list_changed.send(sender=ScreeningListEntry, source=source, count=len(entries))
     return ScreeningListLoadResult(source=source, loaded=len(entries), replaced=replaced)
+
+
+class _IndexCache:
+    """The screening index of this process, rebuilt when the loaded entries change (another process's load too:
+    a reload gives new ids and a new load time) or the policy does."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._cached: tuple[tuple, ScreeningIndex] | None = None
+
+    def get(self, policy: MatchingPolicy) -> ScreeningIndex:
+        state = ScreeningListEntry.objects.aggregate(count=Count("id"), last_id=Max("id"), last=Max("loaded_at"))
+        fingerprint = (policy.version, state["count"], state["last_id"], state["last"])
+        cached = self._cached
+        if cached is not None and cached[0] == fingerprint:
+            return cached[1]
+        with self._lock:
+            cached = self._cached
+            if cached is None or cached[0] != fingerprint:
+                cached = self._cached = (fingerprint, _build_index(policy))
+        return cached[1]
+
+
+def _build_index(policy: MatchingPolicy) -> ScreeningIndex:
+    names: list[ListedName] = []
+    identifiers: list[tuple[int, str]] = []
+    rows = ScreeningListEntry.objects.values_list(
+        "id", "name", "alt_names", "ids", "match_forms", "matching_policy_version"
+    )
+    for entry_id, name, alt_names, ids, match_forms, version in rows.iterator(chunk_size=2000):
+        if version != policy.version:
+            match_forms = _normalized_fields(name, alt_names, policy)["match_forms"]
+        names.append(ListedName(entry_id, name, False, tuple(map(NameForm.from_stored, match_forms["name"]))))
+        for alias, forms in zip(alt_names, match_forms["alt_names"], strict=True):
+            names.append(ListedName(entry_id, alias, True, tuple(map(NameForm.from_stored, forms))))
+        identifiers.extend((entry_id, item["number"]) for item in ids)
+    return ScreeningIndex(names, identifiers, policy)
+
+
+_index_cache = _IndexCache()
+
+
+def screen_names(names: Iterable[tuple[str, str]], ids: Iterable[str] = (), *,
+                 policy: MatchingPolicy = MATCHING_POLICY) -> list[Hit]:
+    """Screen parties' names, given as (kind, name), and identifiers (a USCC, a registration number) against every
+    loaded entry: fuzzy on names and aliases at the policy's threshold, exact on identifiers."""
+    index = _index_cache.get(policy)
+    hits = []
+    for kind, name in names:
+        for match in index.match_name(name):
+            reason = "alias" if match.listed.alias else "name"
+            hits.append(Hit(kind, name, match.listed.entry_id, match.score, reason, match.listed.name))
+    for identifier in ids:
+        hits.extend(Hit("identifier", identifier, entry_id, 100.0, "identifier", listed)
+                    for entry_id, listed in index.match_identifier(identifier))
+    return hits
