@@ -35,6 +35,7 @@ run: $(VENV)/.run-deps
 	fi
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_catalog
+	$(PY) manage.py load_screening_list parties/data/sample_screening_list.csv --source sample
 	$(PY) manage.py seed_demo
 	if [ -n "$${REDIS_URL:-}" ]; then
 		echo "Celery: broker $$REDIS_URL; starting a worker and beat beside the web server."

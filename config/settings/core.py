@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # The domain, lowest layer first.
     "chips",
+    "parties",
     "approvals",
     # The interfaces.
     "portal",

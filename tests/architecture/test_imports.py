@@ -6,7 +6,7 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-PACKAGES = ("config", "portal", "desk", "api", "approvals", "chips")
+PACKAGES = ("config", "portal", "desk", "api", "approvals", "parties", "chips")
 
 
 def import_cycles(graph) -> list[list[str]]:
