@@ -125,8 +125,7 @@ def _store(announcements: list[Announcement]) -> list[int]:
     now = timezone.now()
     emails = [
         OutboxMessage(kind=OutboxMessage.Kind.EMAIL, dedupe_key=f"email:{notification.dedupe_key}",
-                      recipient=notification.recipient, notification=notification, next_attempt_at=now,
-                      published_at=now)
+                      recipient=notification.recipient, notification=notification, next_attempt_at=now)
         for notification in stored if notification.recipient.email
     ]
     OutboxMessage.objects.bulk_create(emails, ignore_conflicts=True)

@@ -2,11 +2,12 @@
 
 A row is claimed with a lease (a compare-and-swap UPDATE, as healthchecks claims its flips), delivered,
 and marked delivered; a failure schedules the next attempt with backoff, and after the last one the row
-is marked failed. A worker killed mid-delivery leaves its lease to expire, and the periodic sweep picks the
-row up again; a broker that was down when the transaction committed leaves rows the sweep delivers.
+is marked failed. A worker killed mid-delivery leaves its lease to expire, and the periodic sweep delivers the
+row then; a broker that was down when the transaction committed leaves rows the sweep delivers.
 Emails carry the row's dedupe key as Message-ID, so a receiver can tell a rare repeat from a new message.
 """
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -22,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "approvals.tasks.deliver_outbox_message"
 SWEEP_LIMIT = 500
+SWEEP_BATCH = 100
+SWEEP_BUDGET_SECONDS = 30.0
 
 
 class DeliveryFailed(Exception):
@@ -43,19 +46,34 @@ def retry_delay(attempts: int) -> timedelta | None:
 
 
 def outbox_due_ids(*, now=None, limit: int = SWEEP_LIMIT) -> list[int]:
-    """Pending rows whose attempt is due, that no live lease holds, and whose delivery task (if one was sent)
-    was sent long enough ago to be presumed lost; oldest first. Marks them as sent again now: the caller
-    sends their tasks."""
+    """Pending rows whose attempt is due and that no live lease holds, oldest first."""
     now = now or timezone.now()
-    republish = now - timedelta(seconds=settings.CHIPGATE_OUTBOX_REPUBLISH_SECONDS)
-    due = list(
+    return list(
         OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .filter(Q(published_at__isnull=True) | Q(published_at__lt=republish))
         .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
     )
-    OutboxMessage.objects.filter(pk__in=due).update(published_at=now)
-    return due
+
+
+def outbox_deliver_due(*, budget_seconds: float = SWEEP_BUDGET_SECONDS) -> int:
+    """Deliver what is due, oldest first, until nothing is left or the time budget is spent (the next sweep goes
+    on from there); returns how many were delivered.
+
+    The sweep delivers in its own task rather than sending one task per row: when workers fall behind, the
+    queue then holds one sweep every few seconds instead of a copy of every waiting row. Several sweeps (and
+    the tasks started on commit) may run at once; the claim lets each row go out once.
+    """
+    deadline = time.monotonic() + budget_seconds
+    delivered = 0
+    while time.monotonic() < deadline:
+        due = outbox_due_ids(limit=SWEEP_BATCH)
+        if not due:
+            break
+        for message_id in due:
+            delivered += outbox_deliver(message_id=message_id) == "delivered"
+            if time.monotonic() >= deadline:
+                break
+    return delivered
 
 
 def _claim(message_id: int, now) -> bool:
@@ -87,7 +105,7 @@ def outbox_deliver(*, message_id: int) -> str:
             logger.error("Outbox message %s gave up after %s attempts: %s", message_id, message.attempts, error)
             return "failed"
         OutboxMessage.objects.filter(pk=message_id).update(  # the sweep sends the retry when it falls due
-            next_attempt_at=timezone.now() + delay, locked_until=None, last_error=error, published_at=None,
+            next_attempt_at=timezone.now() + delay, locked_until=None, last_error=error,
         )
         logger.warning("Outbox message %s failed (attempt %s), retry in %s: %s", message_id, message.attempts,
                        delay, error)

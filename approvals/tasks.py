@@ -30,19 +30,13 @@ def deliver_outbox_message(message_id: int) -> str:
 @shared_task(name="approvals.tasks.sweep_outbox", acks_late=True)
 def sweep_outbox() -> int:
     """Deliver what is due: retries, rows whose broker message was lost, rows of a worker that died."""
-    message_ids = outbox.outbox_due_ids()
-    for message_id in message_ids:
-        deliver_outbox_message.delay(message_id)
-    return len(message_ids)
+    return outbox.outbox_deliver_due()
 
 
 @shared_task(name="approvals.tasks.sweep_submitted", acks_late=True)
 def sweep_submitted() -> int:
-    """Re-enqueue screening for requests left in submitted (broker down at submit, worker died)."""
-    import_request_ids = services.requests_stuck_in_submitted()
-    for import_request_id in import_request_ids:
-        screen_request.delay(import_request_id)
-    return len(import_request_ids)
+    """Screen requests left in submitted (broker down at submit, worker died)."""
+    return services.requests_screen_stuck()
 
 
 @shared_task(name="approvals.tasks.lapse_overdue_information", acks_late=True)

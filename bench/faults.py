@@ -202,8 +202,7 @@ class System:
             "REDIS_URL": f"redis://127.0.0.1:{self.proxy.port}/{REDIS_DB}",
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "DJANGO_EMAIL_HOST": "127.0.0.1", "DJANGO_EMAIL_PORT": str(self.smtp.port),
-            "CHIPGATE_OUTBOX_LEASE_SECONDS": "10", "CHIPGATE_OUTBOX_REPUBLISH_SECONDS": "20",
-            "CHIPGATE_SUBMITTED_SWEEP_SECONDS": "20",
+            "CHIPGATE_OUTBOX_LEASE_SECONDS": "10", "CHIPGATE_SUBMITTED_SWEEP_SECONDS": "20",
             "CHIPGATE_API_THROTTLE_RATE": "10000000/min", "CHIPGATE_API_AUTH_CACHE_SECONDS": "0",
         }
         self.logs = Path(args.logs)

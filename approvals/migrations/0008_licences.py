@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0007_outbox_published_at'),
+        ('approvals', '0006_audit_anchor_outbox'),
         ('chips', '0002_rescore_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -69,9 +69,6 @@ class OutboxMessage(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
-    # When a delivery task was last sent to the broker for this row: the sweep sends another only after a
-    # while, so a backlog in the queue is not multiplied by the sweep.
-    published_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -16,6 +16,7 @@ from approvals.services.licences import (
 from approvals.services.periodic import (
     end_use_reports_mark_overdue,
     licences_expire_due,
+    requests_screen_stuck,
     requests_stuck_in_submitted,
     requests_to_lapse,
     system_transition_many,
@@ -59,6 +60,7 @@ __all__ = [
     "request_screen",
     "request_transition",
     "request_update",
+    "requests_screen_stuck",
     "requests_stuck_in_submitted",
     "requests_to_lapse",
     "rescore_after_policy_change",

@@ -1,5 +1,6 @@
 """Periodic work of the workflow: which requests the clock has moved on, and system moves applied to many."""
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from approvals.services.licences import (
     licence_transition,
     licences_to_expire,
 )
+from approvals.services.screening_runs import request_screen
 from approvals.services.transitions import request_transition
 from approvals.states import Status
 
@@ -37,6 +39,18 @@ def requests_stuck_in_submitted(*, older_than: timedelta | None = None) -> list[
     return list(
         ImportRequest.objects.filter(status=Status.SUBMITTED, submitted_at__lte=cutoff).values_list("pk", flat=True)
     )
+
+
+def requests_screen_stuck(*, budget_seconds: float = 60.0) -> int:
+    """Screen requests left in submitted (their screening task was lost), in this task, until done or the time
+    budget is spent: a backlog is worked off rather than multiplied by copies of tasks."""
+    deadline = time.monotonic() + budget_seconds
+    screened = 0
+    for import_request_id in requests_stuck_in_submitted():
+        if time.monotonic() >= deadline:
+            break
+        screened += request_screen(import_request_id=import_request_id)
+    return screened
 
 
 def system_transition_many(*, import_request_ids: list[int], action: str) -> int:

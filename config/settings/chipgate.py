@@ -17,9 +17,6 @@ CHIPGATE_OUTBOX_RETRY_SCHEDULE = [
                                                                                        "21600", "86400"])
 ]
 CHIPGATE_OUTBOX_LEASE_SECONDS = env.int("CHIPGATE_OUTBOX_LEASE_SECONDS", default=60)
-# The sweep sends a row's delivery task again only when the last one was sent this long ago (lost with a
-# broker, or still queued behind a backlog): a slow queue is not flooded with copies.
-CHIPGATE_OUTBOX_REPUBLISH_SECONDS = env.int("CHIPGATE_OUTBOX_REPUBLISH_SECONDS", default=60)
 # A request still in submitted this long after its submit is screened again (its screening task was lost:
 # the broker was down, or the worker died); the sweep looks this often.
 CHIPGATE_SUBMITTED_SWEEP_SECONDS = env.int("CHIPGATE_SUBMITTED_SWEEP_SECONDS", default=120)
