@@ -4,7 +4,7 @@ these is named: not an approved customer, a party that truly matches a denied-pa
 open, the customer cap."""
 from approvals import clock
 from approvals.errors import WorkflowError
-from approvals.models import Company, ImportRequest, RequestLine
+from approvals.models import Company, ImportRequest, PartyMatch, RequestLine
 from approvals.policy import CURRENT_SCREENING_POLICY
 from approvals.selectors import rolling_totals
 from chips.models import FrameworkStatus
@@ -13,6 +13,11 @@ from chips.models import FrameworkStatus
 def company_lock(company_id: int) -> Company:
     """The company's row, locked until the transaction ends: approvals for one company run one at a time."""
     return Company.objects.select_for_update().get(pk=company_id)
+
+
+def _described(matches: list[PartyMatch]) -> str:
+    return "; ".join(f"{match.get_kind_display().lower()} '{match.party_name}' ~ '{match.entry_name}'"
+                     for match in matches[:3]) + ("; ..." if len(matches) > 3 else "")
 
 
 def approval_refusal(*, import_request: ImportRequest, company: Company, lines: list[RequestLine]) -> \
@@ -27,6 +32,18 @@ def approval_refusal(*, import_request: ImportRequest, company: Company, lines: 
             f"{company} is not an approved customer under the framework ({state}), and "
             f"{', '.join(sorted({str(chip) for chip in framework_chips}))} may be sold to approved customers "
             "only. Reject the request, or approve it once the company's status is renewed."
+        ))
+    matches = list(import_request.party_matches.exclude(state=PartyMatch.State.FALSE_POSITIVE))
+    true_matches = [match for match in matches if match.state == PartyMatch.State.TRUE_MATCH]
+    if true_matches:
+        return WorkflowError(WorkflowError.PARTY_TRUE_MATCH, (
+            f"A party of this request was found to be a listed entity ({_described(true_matches)}). The request "
+            "cannot be approved: reject it."
+        ))
+    if matches:
+        return WorkflowError(WorkflowError.OPEN_PARTY_MATCHES, (
+            f"{len(matches)} possible denied-party match{'es' if len(matches) > 1 else ''} still to decide "
+            f"({_described(matches)}). Decide each on the case page (true match or false positive) first."
         ))
     policy = CURRENT_SCREENING_POLICY
     units = sum(line.approved_quantity for line in approved)

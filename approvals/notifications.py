@@ -13,7 +13,7 @@ from django.utils import timezone
 from approvals import clock, outbox, roles
 from approvals.models import ImportRequest, LicenceEvent, Notification, OutboxMessage, ReviewEvent
 from approvals.policy import CURRENT_SCREENING_POLICY
-from approvals.states import IN_REVIEW, event_visibility, licence_event_label
+from approvals.states import IN_REVIEW, Status, event_visibility, licence_event_label
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +74,30 @@ def _messages_for_event(event: ReviewEvent) -> list[tuple[list, str, str, str]]:
         ))
     if event.action == "screen":
         reviewers = _users_in_groups(roles.REVIEWER_GROUP, roles.SENIOR_REVIEWER_GROUP)
+        open_matches = (event.payload.get("party_matches") or {}).get("open", 0)
         messages.append((
             reviewers, "new_case", f"New case in the {import_request.queue} queue: {import_request}",
             f"{import_request.company} filed {import_request}: tier {import_request.tier}, "
-            f"risk score {import_request.risk_score}.",
+            f"risk score {import_request.risk_score}." + (
+                f" {open_matches} possible denied-party match{'es' if open_matches > 1 else ''} to decide."
+                if open_matches else ""),
+        ))
+    elif event.action == "screen_parties" and event.payload.get("added"):
+        added = len(event.payload["added"])
+        licensed = " Its licence is in force." if import_request.status == Status.APPROVED else ""
+        messages.append((
+            _reviewers_of(import_request), "party_match",
+            f"{import_request}: {added} new possible denied-party match{'es' if added > 1 else ''}",
+            f"Screening the parties of {import_request} again ({event.comment}) found {added} new possible "
+            f"match{'es' if added > 1 else ''} to decide on the case page.{licensed}",
+        ))
+    elif event.action == "dispose_match" and event.payload.get("decision") == "true_match" and \
+            import_request.status == Status.APPROVED:
+        seniors = _users_in_groups(roles.SENIOR_REVIEWER_GROUP)
+        messages.append((
+            seniors, "party_true_match", f"{import_request}: a licensed party is a listed entity",
+            f"'{event.payload.get('party')}' was found to be '{event.payload.get('entry')}' "
+            f"({event.payload.get('list')}). The request's licence is in force: consider suspending or revoking it.",
         ))
     elif event.action == "respond":
         messages.append((_reviewers_of(import_request), "answer", f"{import_request}: the applicant answered",

@@ -78,6 +78,8 @@ CASE_EVENTS: dict[str, str] = {
     "claim": "Case taken up by a reviewer",
     "release": "Case released",
     "rescore": "Re-scored",
+    "screen_parties": "Parties screened again",
+    "dispose_match": "Party match decided",
     "expire": "Approval expired",
     "revoke": "Approval revoked",
 }
@@ -134,6 +136,8 @@ EVENT_VISIBILITY: dict[str, str] = {
     "claim": "internal",
     "release": "internal",
     "rescore": "internal",
+    "screen_parties": "internal",
+    "dispose_match": "internal",
 }
 
 

@@ -106,7 +106,12 @@ class ChipModel(models.Model):
 
 
 class RescoreJob(models.Model):
-    """One background re-scoring of every open request after a catalog change, with its progress."""
+    """One background run over the open requests, with its progress: re-scoring after a catalog or policy
+    change, or screening their parties again (and those of active licences) after a screening list changed."""
+
+    class Kind(models.TextChoices):
+        SCORES = "scores", "Re-scoring"
+        PARTIES = "parties", "Party screening"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -118,12 +123,14 @@ class RescoreJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     chip = models.ForeignKey(ChipModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="rescore_jobs")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SCORES)
     reason = models.CharField(max_length=255)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     rescored = models.PositiveIntegerField(default=0)
     tiers_changed = models.PositiveIntegerField(default=0)
+    matches_found = models.PositiveIntegerField(default=0, help_text="New possible party matches (party screening)")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -134,7 +141,7 @@ class RescoreJob(models.Model):
         verbose_name = "re-scoring job"
 
     def __str__(self) -> str:
-        return f"Re-scoring #{self.pk} ({self.get_status_display().lower()})"
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display().lower()})"
 
     @property
     def percent(self) -> int:

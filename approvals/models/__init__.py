@@ -3,6 +3,7 @@ from approvals.models.companies import ApprovedCustomerChange, Company, CompanyM
 from approvals.models.delivery import ApiIdempotencyKey, Notification, OutboxMessage
 from approvals.models.events import LicenceEvent, ReviewEvent, ReviewEventQuerySet
 from approvals.models.licences import EndUseReport, Licence, LicenceLine, Shipment, ShipmentLine
+from approvals.models.parties import PartyMatch
 from approvals.models.requests import (
     Assessment,
     Document,
@@ -29,6 +30,7 @@ __all__ = [
     "LicenceLine",
     "Notification",
     "OutboxMessage",
+    "PartyMatch",
     "PurposeCategory",
     "Recommendation",
     "RequestLine",

@@ -1,7 +1,7 @@
 """Every write of the review workflow, one module per concern; callers use the names listed here."""
 from approvals.services.assessments import assessment_apply, assessment_store, request_preview
 from approvals.services.cases import may_claim, may_release, request_claim, request_release
-from approvals.services.companies import company_approved_customer_set
+from approvals.services.companies import company_approved_customer_set, company_save
 from approvals.services.documents import document_attach
 from approvals.services.drafts import DRAFT_FIELDS, clean_lines, request_create, request_update
 from approvals.services.idempotency import IdempotencyKeyReused, idempotency_keys_purge, idempotent_call
@@ -13,6 +13,12 @@ from approvals.services.licences import (
     licence_transition,
     shipment_record,
 )
+from approvals.services.party_screening import (
+    company_screen_parties,
+    party_match_dispose,
+    request_screen_parties,
+    requests_to_screen,
+)
 from approvals.services.periodic import (
     end_use_reports_mark_overdue,
     licences_expire_due,
@@ -22,6 +28,7 @@ from approvals.services.periodic import (
     system_transition_many,
 )
 from approvals.services.screening_runs import (
+    party_screening_job_start,
     request_rescore,
     request_screen,
     rescore_after_policy_change,
@@ -39,6 +46,8 @@ __all__ = [
     "assessment_store",
     "clean_lines",
     "company_approved_customer_set",
+    "company_save",
+    "company_screen_parties",
     "document_attach",
     "end_use_report_accept",
     "end_use_report_file",
@@ -51,6 +60,8 @@ __all__ = [
     "licences_expire_due",
     "may_claim",
     "may_release",
+    "party_match_dispose",
+    "party_screening_job_start",
     "request_claim",
     "request_create",
     "request_preview",
@@ -58,11 +69,13 @@ __all__ = [
     "request_rescore",
     "request_respond",
     "request_screen",
+    "request_screen_parties",
     "request_transition",
     "request_update",
     "requests_screen_stuck",
     "requests_stuck_in_submitted",
     "requests_to_lapse",
+    "requests_to_screen",
     "rescore_after_policy_change",
     "rescore_job_run",
     "rescore_job_start",

@@ -9,6 +9,7 @@ from approvals.errors import WorkflowError, invalid
 from approvals.models import ApprovedCustomerChange, Company, ImportRequest
 from approvals.policy import FILING_LIMITS
 from approvals.services.common import reconnecting
+from approvals.services.party_screening import company_screen_parties
 from approvals.services.screening_runs import request_rescore
 from approvals.states import RESCORABLE
 
@@ -45,4 +46,19 @@ def company_approved_customer_set(*, company_id: int, actor, approved: bool, ref
         "pk", flat=True
     ):
         request_rescore(import_request_id=import_request_id)
+    return company
+
+
+SCREENED_COMPANY_FIELDS = ("legal_name", "uscc")
+
+
+@reconnecting
+@transaction.atomic
+def company_save(*, company: Company, changed: list[str] | tuple[str, ...]) -> Company:
+    """Save a company's details as the desk edited them; a new name or identifier is screened against the
+    denied-party lists on every open and licensed request of the company, in the same transaction."""
+    company.full_clean()
+    company.save()
+    if company.pk and set(changed) & set(SCREENED_COMPANY_FIELDS):
+        company_screen_parties(company=company, reason=f"The company's details changed ({company.legal_name}).")
     return company

@@ -13,6 +13,7 @@ from approvals.queue import enqueue_on_commit
 from approvals.screening import policy_version
 from approvals.services.assessments import assessment_apply, assessment_store
 from approvals.services.common import lock_import_request, reconnecting
+from approvals.services.party_screening import request_screen_parties, requests_to_screen
 from approvals.services.transitions import request_transition
 from approvals.states import RESCORABLE, Role
 from chips.models import RescoreJob
@@ -64,6 +65,14 @@ def rescore_job_start(*, triggered_by=None, chip=None, reason: str) -> RescoreJo
     return job
 
 
+def party_screening_job_start(*, reason: str, triggered_by=None) -> RescoreJob:
+    """A background job screening the parties of every open request and licensed one again (a screening list
+    changed), started once the change commits."""
+    job = RescoreJob.objects.create(kind=RescoreJob.Kind.PARTIES, triggered_by=triggered_by, reason=reason[:255])
+    enqueue_on_commit(RESCORE_TASK, job.pk)
+    return job
+
+
 def rescore_jobs_left_queued(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
     """Jobs still queued a while after their change committed (the broker was down at the time)."""
     cutoff = timezone.now() - older_than
@@ -92,30 +101,42 @@ def rescore_after_policy_change() -> RescoreJob | None:
 
 
 def rescore_job_run(*, job_id: int) -> None:
-    """Re-score each open request; safe to run twice (an unchanged input stores nothing new)."""
+    """Re-score each open request, or screen the parties of each open and licensed one again (by the job's
+    kind); safe to run twice (an unchanged input stores nothing new)."""
     jobs = RescoreJob.objects.filter(pk=job_id)
-    if not jobs.exclude(status=RescoreJob.Status.DONE).exists():
+    job = jobs.exclude(status=RescoreJob.Status.DONE).first()
+    if job is None:
         return
-    import_request_ids = list(
-        ImportRequest.objects.filter(status__in=RESCORABLE).order_by("pk").values_list("pk", flat=True)
-    )
+    parties = job.kind == RescoreJob.Kind.PARTIES
+    if parties:
+        import_request_ids = requests_to_screen()
+    else:
+        import_request_ids = list(
+            ImportRequest.objects.filter(status__in=RESCORABLE).order_by("pk").values_list("pk", flat=True)
+        )
     jobs.update(
         status=RescoreJob.Status.RUNNING, started_at=timezone.now(), total=len(import_request_ids), processed=0,
-        rescored=0, tiers_changed=0, error="",
+        rescored=0, tiers_changed=0, matches_found=0, error="",
     )
-    processed = rescored = tiers_changed = 0
+    processed = rescored = tiers_changed = matches_found = 0
     try:
         for start in range(0, len(import_request_ids), RESCORE_BATCH_SIZE):
             batch = import_request_ids[start:start + RESCORE_BATCH_SIZE]
             for import_request_id in batch:
-                stored, tier_changed = request_rescore(import_request_id=import_request_id)
-                rescored += stored
-                tiers_changed += tier_changed
+                if parties:
+                    found = request_screen_parties(import_request_id=import_request_id, reason=job.reason)
+                    rescored += bool(found)
+                    matches_found += found
+                else:
+                    stored, tier_changed = request_rescore(import_request_id=import_request_id)
+                    rescored += stored
+                    tiers_changed += tier_changed
             processed += len(batch)
-            jobs.update(processed=processed, rescored=rescored, tiers_changed=tiers_changed)
+            jobs.update(processed=processed, rescored=rescored, tiers_changed=tiers_changed,
+                        matches_found=matches_found)
     except Exception as exc:
         jobs.update(status=RescoreJob.Status.FAILED, finished_at=timezone.now(), error=str(exc)[:2000])
         raise
     jobs.update(status=RescoreJob.Status.DONE, finished_at=timezone.now())
-    logger.info("Re-scoring job %s: %s of %s requests re-scored", job_id, rescored, processed)
+    logger.info("%s job %s: %s of %s requests changed", job.get_kind_display(), job_id, rescored, processed)
 

@@ -10,13 +10,14 @@ from approvals import audit, clock, notifications, roles
 from approvals.controls import approval_refusal, company_lock
 from approvals.errors import WorkflowError, invalid
 from approvals.guards import guard_refusal, submit_problems
-from approvals.models import ImportRequest, InformationRequest, Recommendation, RequestLine
+from approvals.models import ImportRequest, InformationRequest, PartyMatch, Recommendation, RequestLine
 from approvals.policy import CURRENT_SCREENING_POLICY, FILING_LIMITS
 from approvals.queue import enqueue_on_commit
 from approvals.services.assessments import assessment_apply, assessment_store
 from approvals.services.common import lock_import_request, reconnecting
 from approvals.services.documents import document_attach
 from approvals.services.licences import approved_quantities, licence_issue
+from approvals.services.party_screening import party_matches_refresh
 from approvals.states import Role, Tier, fsm_method_name, move_for
 
 REJECTION_REASONS = {
@@ -75,9 +76,11 @@ def _effects_screen(import_request, actor, payload, now):
         policy.senior_sla_working_days if assessment.tier == Tier.SENIOR else policy.standard_sla_working_days
     )
     import_request.sla_due = clock.add_working_days(clock.today(), import_request.sla_working_days, clock.holidays())
+    parties = party_matches_refresh(import_request)
+    open_matches = import_request.party_matches.filter(state=PartyMatch.State.OPEN).count()
     return [*fields, "queue", "sla_working_days", "sla_due"], "", {
         "assessment": assessment.pk, "tier": assessment.tier, "risk_score": assessment.risk_score,
-        "flags": assessment.flags,
+        "flags": assessment.flags, "party_matches": {**parties, "open": open_matches},
     }
 
 

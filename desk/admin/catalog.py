@@ -68,12 +68,13 @@ class RescoreJobAdmin(admin.ModelAdmin):
 
     list_display = (
         "__str__", "created_at", "chip", "triggered_by", "status", "progress_display", "rescored", "tiers_changed",
-        "finished_at",
+        "matches_found", "finished_at",
     )
-    list_filter = ("status",)
+    list_filter = ("kind", "status")
     list_select_related = ("chip", "triggered_by")
     fields = (
-        "status", "progress_display", "rescored", "tiers_changed", "reason", "chip", "triggered_by", "created_at",
+        "kind", "status", "progress_display", "rescored", "tiers_changed", "matches_found", "reason", "chip",
+        "triggered_by", "created_at",
         "started_at", "finished_at", "error",
     )
     readonly_fields = fields
