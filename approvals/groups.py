@@ -6,12 +6,14 @@ from approvals.roles import AUDITOR_GROUP, CATALOG_MAINTAINER_GROUP, REVIEWER_GR
 READ_WORKFLOW = [
     f"approvals.view_{model}"
     for model in ("company", "companymember", "importrequest", "requestline", "informationrequest",
-                  "assessment", "document", "reviewevent")
+                  "assessment", "document", "reviewevent", "licence", "licenceline", "shipment", "shipmentline",
+                  "endusereport", "licenceevent")
 ]
 GROUP_PERMISSIONS = {
     REVIEWER_GROUP: [*READ_WORKFLOW, "approvals.review_importrequest", "chips.view_chipmodel"],
     SENIOR_REVIEWER_GROUP: [
-        *READ_WORKFLOW, "approvals.review_importrequest", "approvals.sign_off_importrequest", "chips.view_chipmodel",
+        *READ_WORKFLOW, "approvals.review_importrequest", "approvals.sign_off_importrequest",
+        "approvals.sign_off_licence", "chips.view_chipmodel",
     ],
     CATALOG_MAINTAINER_GROUP: ["chips.view_chipmodel", "chips.change_chipmodel", "chips.add_chipmodel"],
     AUDITOR_GROUP: [*READ_WORKFLOW, "approvals.view_notification", "chips.view_chipmodel", "auth.view_user"],

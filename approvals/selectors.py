@@ -5,9 +5,9 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.db import connections
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import Col
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -379,3 +379,16 @@ def unreported_units_at_expiry() -> list[dict]:
             rows.append({"licence": licence, "shipped": shipped, "reported": reported,
                          "unreported": shipped - reported})
     return rows
+
+
+def licences_with_figures(queryset: QuerySet[Licence]) -> QuerySet[Licence]:
+    """Licences with what lists show of each, computed in the list's own query: ``shipped_units``,
+    ``remaining_units`` and ``next_report_due`` (the earliest due or overdue end-use report)."""
+    shipped = (LicenceLine.objects.filter(licence=OuterRef("pk")).order_by().values("licence")
+               .annotate(total=Sum("shipped")).values("total"))
+    next_due = (EndUseReport.objects.filter(licence=OuterRef("pk"), state__in=(EndUseReport.State.DUE,
+                                                                                  EndUseReport.State.OVERDUE))
+                .order_by("due_on").values("due_on")[:1])
+    return queryset.annotate(
+        shipped_units=Coalesce(Subquery(shipped), 0), next_report_due=Subquery(next_due),
+    ).annotate(remaining_units=F("total_units") - F("shipped_units"))

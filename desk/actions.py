@@ -19,8 +19,16 @@ NOT_AVAILABLE = "That action is not available to you on this request now."
 
 
 class ActionForm(forms.Form):
+    def __init__(self, *args, import_request: ImportRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.import_request = import_request
+
     def payload(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+    def plain_fields(self) -> list:
+        """The fields the action form lists one under the other (the approve form shows its lines as a table)."""
+        return list(self)
 
 
 class RequestInformationForm(ActionForm):
@@ -38,7 +46,40 @@ class RequestInformationForm(ActionForm):
 
 
 class ApproveForm(ActionForm):
+    """Conditions, and an approved quantity per line, prefilled with the requested one (0 leaves a line out; a
+    line left empty is approved in full, as the service does with a line it is not given)."""
+
     conditions = forms.CharField(widget=TEXTAREA, required=False, max_length=MAX_TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(self.import_request.lines.select_related("chip"))
+        for line in self.lines:
+            self.fields[self.line_field(line)] = forms.IntegerField(
+                label=f"Approved quantity of {line.chip}", min_value=0, max_value=line.quantity,
+                initial=line.quantity, required=False,
+                error_messages={"max_value": f"At most the {line.quantity:,} requested.",
+                                "min_value": "0 or more (0 leaves the line out)."},
+            )
+
+    @staticmethod
+    def line_field(line) -> str:
+        return f"approved_{line.pk}"
+
+    def plain_fields(self) -> list:
+        return [self["conditions"]]
+
+    def line_rows(self) -> list[dict]:
+        return [{"line": line, "field": self[self.line_field(line)]} for line in self.lines]
+
+    def payload(self) -> dict:
+        payload = {"approved_lines": [
+            {"line": line.pk, "quantity": self.cleaned_data[self.line_field(line)]} for line in self.lines
+            if self.cleaned_data[self.line_field(line)] is not None
+        ]}
+        if self.cleaned_data["conditions"]:
+            payload["conditions"] = self.cleaned_data["conditions"]
+        return payload
 
 
 class RejectForm(ActionForm):
@@ -106,7 +147,7 @@ def transition_view(model_admin, request, object_id, action):
     import_request = _case_or_404(model_admin, request, object_id)
     form_class = ACTION_FORMS[action]
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, import_request=import_request)
         if form.is_valid():
             try:
                 moved = services.request_transition(
@@ -129,7 +170,7 @@ def transition_view(model_admin, request, object_id, action):
             refusal = guards.guard_refusal(import_request, request.user, action)
             messages.error(request, refusal.message if refusal else NOT_AVAILABLE)
             return HttpResponseRedirect(_change_url(import_request))
-        form = form_class()
+        form = form_class(import_request=import_request)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": f"{action_label(action)}: {import_request}",

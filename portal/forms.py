@@ -157,3 +157,80 @@ class WithdrawForm(forms.Form):
         label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
         max_length=FILING_LIMITS.max_text_length,
     )
+
+
+DOCUMENT_TYPES = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+
+
+def _digits(value: str) -> str:
+    """Thousands separators and spaces are how people write numbers; the services take plain digits."""
+    return value.replace(",", "").replace(" ", "")
+
+
+class ShipmentForm(forms.Form):
+    """A shipment against a licence: the date, the reference and a quantity per chip of the licence (blank or 0:
+    none of that chip). The shipments service judges every value."""
+
+    shipped_on = forms.CharField(
+        label="Shipping date", required=False, max_length=10, widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reference = forms.CharField(label="Invoice or bill-of-lading number", required=False, max_length=128)
+    document = forms.FileField(
+        label="Invoice or bill of lading (optional)", required=False, help_text="PDF, PNG or JPEG, at most 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": DOCUMENT_TYPES}),
+    )
+
+    def __init__(self, *args, licence_lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.licence_lines = list(licence_lines)
+        for line in self.licence_lines:
+            self.fields[self.quantity_field(line.chip.slug)] = forms.CharField(
+                label=str(line.chip), required=False, max_length=32,
+                help_text=f"{line.remaining:,} of {line.approved:,} remaining.",
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            )
+
+    @staticmethod
+    def quantity_field(slug: str) -> str:
+        return f"quantity_{slug}"
+
+    def quantity_fields(self) -> list:
+        return [self[self.quantity_field(line.chip.slug)] for line in self.licence_lines]
+
+    def lines(self) -> tuple[list[dict], list[str]]:
+        """The lines for the service, and the form field each came from (its errors, keyed by position, land
+        there)."""
+        lines, fields = [], []
+        for line in self.licence_lines:
+            name = self.quantity_field(line.chip.slug)
+            quantity = _digits(self.cleaned_data[name])
+            if quantity in ("", "0"):
+                continue
+            lines.append({"chip": line.chip.slug, "quantity": quantity})
+            fields.append(name)
+        return lines, fields
+
+
+class EndUseReportForm(forms.Form):
+    installed_units = forms.CharField(
+        label="Units installed", required=False, max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    site = forms.CharField(label="Site (address of the data centre)", required=False, max_length=255)
+    use = forms.CharField(label="What the chips are used for", required=False,
+                          max_length=FILING_LIMITS.max_text_length, widget=forms.Textarea(attrs={"rows": 3}))
+    document = forms.FileField(
+        label="Photo or document (optional)", required=False, help_text="PDF, PNG or JPEG, at most 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": DOCUMENT_TYPES}),
+    )
+
+    def report(self) -> dict:
+        data = self.cleaned_data
+        return {"installed_units": _digits(data["installed_units"]), "site": data["site"], "use": data["use"]}
+
+
+class SurrenderForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=FILING_LIMITS.max_text_length,
+    )

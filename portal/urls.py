@@ -33,4 +33,9 @@ urlpatterns = [
     path("requests/<uuid:public_id>/answer/", views.request_respond, name="request_respond"),
     path("requests/<uuid:public_id>/documents/", views.document_upload, name="document_upload"),
     path("requests/<uuid:public_id>/documents/<int:pk>/", views.document_download, name="document_download"),
+    path("licences/<uuid:public_id>/", views.licence_detail, name="licence_detail"),
+    path("licences/<uuid:public_id>/shipments/", views.shipment_record, name="shipment_record"),
+    path("licences/<uuid:public_id>/reports/<uuid:report_id>/", views.end_use_report_file,
+         name="end_use_report_file"),
+    path("licences/<uuid:public_id>/surrender/", views.licence_surrender, name="licence_surrender"),
 ]

@@ -1,5 +1,6 @@
 """Applicant portal views: they read through the selectors, write through the services and show what those say."""
 import secrets
+from collections.abc import Callable
 from functools import wraps
 from importlib import import_module
 
@@ -11,26 +12,32 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from approvals import guards, notifications, roles, selectors, services
 from approvals.errors import WorkflowError
-from approvals.models import ImportRequest
-from approvals.policy import FILING_LIMITS
+from approvals.models import EndUseReport, ImportRequest, Licence
+from approvals.policy import CURRENT_SCREENING_POLICY, FILING_LIMITS
 from approvals.screening import capability_metrics
-from approvals.states import Status
+from approvals.services.licences import REPORTABLE
+from approvals.states import LicenceStatus, Status
 from portal.forms import (
     LINES_PREFIX,
     AnswerForm,
     DeclarationForm,
     DocumentForm,
+    EndUseReportForm,
     LineForm,
+    ShipmentForm,
+    SurrenderForm,
     WithdrawForm,
     line_formset,
 )
 
 PAGE_SIZE = 20
 NOTIFICATIONS_SHOWN = 10
+LICENCES_SHOWN = 20
 FORM_TOKENS = "portal_order_form_tokens"
 MAX_OPEN_ORDER_FORMS = 20
 FIELD_LABELS = {
@@ -80,10 +87,10 @@ def member_required(view):
     return wrapper
 
 
-def _read_only(request):
+def _read_only(request, what: str = "file and change orders"):
     return render(request, "portal/forbidden.html", {
         "reason": f"Your role at {request.membership.company} is read only: a filer or the company administrator "
-                  "can file and change orders.",
+                  f"can {what}.",
     }, status=403)
 
 
@@ -104,6 +111,9 @@ def dashboard(request):
     unread = selectors.unread_notifications(user=request.user)
     notifications = list(unread[:NOTIFICATIONS_SHOWN])
     unread_count = unread.count()
+    licences = selectors.licence_list(user=request.user)
+    shown_licences = list(selectors.licences_with_figures(licences)[:LICENCES_SHOWN])
+    licence_count = len(shown_licences) if len(shown_licences) < LICENCES_SHOWN else licences.count()
     return render(request, "portal/dashboard.html", {
         "page": page,
         "status": status,
@@ -112,6 +122,8 @@ def dashboard(request):
         "notifications": notifications,
         "unread_count": unread_count,
         "unread_more": unread_count - len(notifications),
+        "licences": shown_licences,
+        "licences_more": licence_count - len(shown_licences),
     })
 
 
@@ -133,11 +145,11 @@ def notifications_mark_read(request):
 
 # The order form ----------------------------------------------------------------------------------
 
-def _issue_form_token(request) -> str:
+def _issue_form_token(request, key: str = FORM_TOKENS) -> str:
     token = secrets.token_urlsafe(16)
-    tokens = request.session.get(FORM_TOKENS, {})
+    tokens = request.session.get(key, {})
     tokens[token] = ""
-    request.session[FORM_TOKENS] = dict(list(tokens.items())[-MAX_OPEN_ORDER_FORMS:])
+    request.session[key] = dict(list(tokens.items())[-MAX_OPEN_ORDER_FORMS:])
     return token
 
 
@@ -148,25 +160,31 @@ def _locked_session(request):
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
 
 
-class StaleOrderForm(Exception):
+class StaleForm(Exception):
     """The form's one-time token is unknown: opened in another session, or the session ended."""
+
+
+def _once(request, key: str, token: str, create: Callable[[], str]) -> tuple[str, bool]:
+    """Run ``create`` (which returns the public id of what it made) once for this form's one-time token; a second
+    post of the same form finds what the first one made."""
+    with transaction.atomic():
+        session = _locked_session(request)
+        tokens = session.get(key, {})
+        if token not in tokens:
+            raise StaleForm
+        if tokens[token]:
+            return tokens[token], False
+        tokens[token] = create()
+        session[key] = tokens
+        session.save()
+    request.session = session
+    return tokens[token], True
 
 
 def _create_once(request, token: str, data: dict, lines: list[dict]) -> tuple[str, bool]:
     """Create the order for this form's token once; a second post of the same form finds the first order."""
-    with transaction.atomic():
-        session = _locked_session(request)
-        tokens = session.get(FORM_TOKENS, {})
-        if token not in tokens:
-            raise StaleOrderForm
-        if tokens[token]:
-            return tokens[token], False
-        order = services.request_create(actor=request.user, data=data, lines=lines)
-        tokens[token] = str(order.public_id)
-        session[FORM_TOKENS] = tokens
-        session.save()
-    request.session = session
-    return tokens[token], True
+    return _once(request, FORM_TOKENS, token,
+                 lambda: str(services.request_create(actor=request.user, data=data, lines=lines).public_id))
 
 
 def _rebuilt_forms(post, *, add: bool, remove: str):
@@ -253,7 +271,7 @@ def _order_form(request, order: ImportRequest | None):
                 return redirect("portal:request_detail", public_id=order.public_id)
             except WorkflowError as error:
                 loose = _place_errors(error, form, line_forms)
-            except StaleOrderForm:
+            except StaleForm:
                 loose = ["This form had expired, so nothing was saved. Check your dashboard for the order, "
                          "or save this form again."]
                 token = _issue_form_token(request)
@@ -348,9 +366,14 @@ def _render_detail(request, order: ImportRequest, *, answer_form=None, document_
     assessment = order.current_assessment if order.status != Status.DRAFT else None
     questions = list(order.information_requests.all())
     open_question = next((question for question in reversed(questions) if question.answered_at is None), None)
+    licence = getattr(order, "licence", None)
     return render(request, "portal/request_detail.html", {
         "order": order,
         "lines": lines,
+        "licence": licence,
+        "approved_units": sum(line.approved_quantity or 0 for line in lines) if licence else 0,
+        "requested_units": sum(line.quantity for line in lines),
+        "certificate_url": f"/licences/{licence.public_id}/certificate/" if licence else "",
         "documents": list(order.documents.all()),
         "preview": preview,
         "assessment": assessment,
@@ -504,4 +527,211 @@ def request_withdraw(request, public_id):
             messages.success(request, f"{order} withdrawn.")
             return redirect("portal:request_detail", public_id=order.public_id)
     return render(request, "portal/withdraw_confirm.html", {"order": order, "form": form, "error": error},
+                  status=400 if error else 200)
+
+
+# Licences ----------------------------------------------------------------------------------------
+
+SHIPMENT_FORM_TOKENS = "portal_shipment_form_tokens"
+# The events whose comment says why a licence is no longer active, as the holder is told it.
+REASON_ACTIONS = {LicenceStatus.SUSPENDED: "suspend", LicenceStatus.REVOKED: "revoke"}
+
+
+def _licence(request, public_id, *, detail=False) -> Licence:
+    return selectors.licence_get(user=request.user, public_id=public_id, detail=detail)
+
+
+def _licence_timeline(licence: Licence, user) -> list[dict]:
+    return [
+        {
+            "at": entry.at,
+            "action": entry.action,
+            "what": entry.label,
+            "who": entry.actor_label,
+            "status": LicenceStatus(entry.to_status).label if entry.to_status in LicenceStatus.values and
+            entry.to_status != entry.from_status else "",
+            "comment": entry.comment,
+        }
+        for entry in selectors.licence_timeline(licence=licence, user=user)
+    ]
+
+
+def _status_reason(licence: Licence, timeline: list[dict]) -> str:
+    """Why the licence is suspended or revoked: the reason given with the move that made it so."""
+    action = REASON_ACTIONS.get(licence.status)
+    return next((entry["comment"] for entry in reversed(timeline) if entry["action"] == action), "")
+
+
+def _shipment_form(licence: Licence, data=None, files=None) -> ShipmentForm:
+    return ShipmentForm(data, files, licence_lines=licence.lines.all(),
+                        initial={"shipped_on": timezone.localdate().isoformat()})
+
+
+def _report_form(report: EndUseReport, data=None, files=None) -> EndUseReportForm:
+    return EndUseReportForm(data, files, prefix=f"report-{report.public_id}")
+
+
+def _shipment_errors(form: ShipmentForm, loose: list[str]) -> list[dict]:
+    """The shipment form's errors for the box at the top of the form, each linking to its field."""
+    summary = [{"text": text, "anchor": ""} for text in loose]
+    for name, texts in form.errors.items():
+        if name in form.fields:
+            summary += [{"text": f"{form.fields[name].label}: {text}", "anchor": form[name].auto_id}
+                        for text in texts]
+        else:
+            first = form.quantity_fields()[0].auto_id if form.licence_lines else ""
+            summary += [{"text": text, "anchor": first} for text in texts]
+    return summary
+
+
+def _render_licence(request, licence: Licence, *, shipment_form=None, shipment_errors=(), token="",
+                    report_forms=None, status=200):
+    may_file = request.membership.may_file
+    timeline = _licence_timeline(licence, request.user)
+    reports = list(licence.end_use_reports.all())
+    can_ship = may_file and licence.status == LicenceStatus.ACTIVE
+    if can_ship and not token:
+        token = _issue_form_token(request, SHIPMENT_FORM_TOKENS)
+    report_forms = report_forms or {}
+    return render(request, "portal/licence_detail.html", {
+        "licence": licence,
+        "order": licence.import_request,
+        "lines": list(licence.lines.all()),
+        "shipments": list(licence.shipments.all()),
+        "reports": [
+            {"report": report, "form": (report_forms.get(report.pk) or _report_form(report))
+             if may_file and report.state in REPORTABLE else None}
+            for report in reports
+        ],
+        "timeline": timeline,
+        "status_reason": _status_reason(licence, timeline),
+        "can_ship": can_ship,
+        "shipment_form": shipment_form or (_shipment_form(licence) if can_ship else None),
+        "shipment_errors": list(shipment_errors),
+        "form_token": token,
+        "can_surrender": "surrender" in services.licence_available_actions(licence=licence, user=request.user),
+        "certificate_url": f"/licences/{licence.public_id}/certificate/",
+        "report_days": CURRENT_SCREENING_POLICY.end_use_report_days,
+    }, status=status)
+
+
+@member_required
+def licence_detail(request, public_id):
+    return _render_licence(request, _licence(request, public_id, detail=True))
+
+
+@require_POST
+@member_required
+def shipment_record(request, public_id):
+    """Record a shipment once per form: the form's one-time token makes a second post of it find the first."""
+    licence = _licence(request, public_id, detail=True)
+    if not request.membership.may_file:
+        return _read_only(request, "record shipments and file end-use reports")
+    form = _shipment_form(licence, request.POST, request.FILES)
+    token = request.POST.get("form_token", "")
+    loose: list[str] = []
+    if form.is_valid():
+        lines, fields = form.lines()
+
+        def record() -> str:
+            return str(services.shipment_record(
+                licence_id=licence.pk, actor=request.user, shipped_on=form.cleaned_data["shipped_on"],
+                reference=form.cleaned_data["reference"], lines=lines,
+                uploaded_file=form.cleaned_data["document"] or None,
+            ).public_id)
+
+        try:
+            _, created = _once(request, SHIPMENT_FORM_TOKENS, token, record)
+        except WorkflowError as error:
+            loose = _place_shipment_errors(error, form, fields)
+        except StaleForm:
+            loose = ["This form had expired, so nothing was recorded. Check the shipments below, then record it "
+                     "again if it is missing."]
+            token = _issue_form_token(request, SHIPMENT_FORM_TOKENS)
+        else:
+            if created:
+                messages.success(request, "Shipment recorded. Its end-use report is now due.")
+            else:
+                messages.info(request, "This shipment was already recorded; it is listed below.")
+            return redirect("portal:licence_detail", public_id=licence.public_id)
+    licence = _licence(request, public_id, detail=True)  # what the refusal was measured against, read afresh
+    return _render_licence(request, licence, shipment_form=form, shipment_errors=_shipment_errors(form, loose),
+                           token=token, status=400)
+
+
+def _place_shipment_errors(error: WorkflowError, form: ShipmentForm, fields: list[str]) -> list[str]:
+    """Field errors at their fields (``lines.<n>.quantity`` on the n-th chip sent); a refusal (more than remains,
+    a licence that is not active) is the service's sentence, on top."""
+    if not error.field_errors:
+        return [error.message]
+    for key, texts in error.field_errors.items():
+        parts = key.split(".")
+        if parts[0] == "lines" and len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(fields):
+            field = fields[int(parts[1])]
+        elif key == "file":
+            field = "document"
+        elif key in form.fields:
+            field = key
+        else:
+            field = None
+        for text in texts:
+            form.add_error(field, text)
+    return []
+
+
+@require_POST
+@member_required
+def end_use_report_file(request, public_id, report_id):
+    licence = _licence(request, public_id, detail=True)
+    report = next((report for report in licence.end_use_reports.all() if report.public_id == report_id), None)
+    if report is None:
+        raise Http404("No such end-use report.")
+    if not request.membership.may_file:
+        return _read_only(request, "record shipments and file end-use reports")
+    form = _report_form(report, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.end_use_report_file(report_id=report.pk, actor=request.user, **form.report(),
+                                         uploaded_file=form.cleaned_data["document"] or None)
+        except WorkflowError as error:
+            if error.code == WorkflowError.NOT_ALLOWED_IN_STATE:
+                messages.info(request, error.message)  # filed already, by this form posted twice or by a colleague
+                return redirect("portal:licence_detail", public_id=licence.public_id)
+            for key, texts in error.field_errors.items():
+                field = "document" if key == "file" else key if key in form.fields else None
+                for text in texts:
+                    form.add_error(field, text)
+            if not error.field_errors:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, f"End-use report for shipment {report.shipment.reference} filed. "
+                                      "A reviewer will look at it.")
+            return redirect("portal:licence_detail", public_id=licence.public_id)
+    return _render_licence(request, licence, report_forms={report.pk: form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def licence_surrender(request, public_id):
+    licence = _licence(request, public_id)
+    if not roles.is_admin_for(request.user, licence.holder_id):
+        return render(request, "portal/forbidden.html", {
+            "reason": f"Only the administrator of {request.membership.company} can surrender a licence.",
+        }, status=403)
+    if "surrender" not in services.licence_available_actions(licence=licence, user=request.user):
+        messages.info(request, f"Licence {licence} cannot be surrendered while it is "
+                               f"{licence.get_status_display().lower()}.")
+        return redirect("portal:licence_detail", public_id=licence.public_id)
+    form = SurrenderForm(request.POST if request.method == "POST" else None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.licence_transition(licence_id=licence.pk, action="surrender", actor=request.user,
+                                        payload={"reason": form.cleaned_data["reason"]})
+        except WorkflowError as failure:
+            error = failure.message
+        else:
+            messages.success(request, f"Licence {licence} surrendered: nothing more may ship under it.")
+            return redirect("portal:licence_detail", public_id=licence.public_id)
+    return render(request, "portal/surrender_confirm.html", {"licence": licence, "form": form, "error": error},
                   status=400 if error else 200)

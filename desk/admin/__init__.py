@@ -1,4 +1,4 @@
 """The desk's ModelAdmins, registered on the admin site when Django's admin autodiscovers ``desk.admin``."""
-from desk.admin import catalog, requests
+from desk.admin import catalog, licences, requests
 
-__all__ = ["catalog", "requests"]
+__all__ = ["catalog", "licences", "requests"]

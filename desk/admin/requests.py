@@ -1,7 +1,7 @@
 """The review desk's workflow records: queues and case pages that read, and actions that call the services."""
 from django.contrib import admin
 from django.db.models import F, Q
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
@@ -111,7 +111,7 @@ class ImportRequestAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         # Drafts are the company's unfinished work: the regulator sees a request from submission on.
         return super().get_queryset(request).exclude(status=Status.DRAFT).select_related(
-            "company", "assignee", "created_by", "escalated_by", "current_assessment"
+            "company", "assignee", "created_by", "escalated_by", "current_assessment", "licence"
         )
 
     def get_ordering(self, request):
@@ -176,6 +176,7 @@ class ImportRequestAdmin(ReadOnlyAdmin):
         if assessment is not None:
             metrics = [(name.replace("_", " "), _number(value)) for name, value in assessment.metrics.items()]
         chain_break = audit.audit_verify_request(import_request=import_request)
+        licence = getattr(import_request, "licence", None)
         return {
             "case_lines": lines,
             "case_documents": documents,
@@ -188,6 +189,9 @@ class ImportRequestAdmin(ReadOnlyAdmin):
             "case_actions": desk_actions(import_request, user),
             "case_sla_state": selectors.sla_state(import_request=import_request, today=timezone.localdate()),
             "case_is_reviewer": roles.is_reviewer(user),
+            "case_licence": licence,
+            "case_licence_lines": list(licence.lines.select_related("chip").order_by("chip__slug")) if licence else [],
+            "case_licence_url": reverse("admin:approvals_licence_change", args=[licence.pk]) if licence else "",
         }
 
 

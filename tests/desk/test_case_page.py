@@ -74,3 +74,22 @@ def test_case_page_runs_a_constant_number_of_queries(client, reviewer, answered_
                                     actor=answered_case.created_by, payload={"answer": f"Answer {n}."})
     with django_assert_max_num_queries(16):
         assert client.get(change_url(answered_case)).status_code == 200
+
+
+def test_case_page_shows_the_licence_once_approved(client, reviewer, applicant):
+    from approvals.models import Licence
+    from tests.factories import request_in_review
+
+    case = request_in_review(applicant, lines=[line("nvidia-h200", 8), line("nvidia-h20", 4, "12000.00")])
+    client.force_login(reviewer)
+    assert 'id="case-licence"' not in client.get(change_url(case)).content.decode()
+    h200 = case.lines.order_by("id").first()
+    services.request_transition(import_request_id=case.pk, action="approve", actor=reviewer,
+                                payload={"approved_lines": [{"line": h200.pk, "quantity": 6}]})
+    licence = Licence.objects.get(import_request=case)
+    response = client.get(change_url(case))
+    html = response.content.decode()
+    assert f'<a href="/admin/approvals/licence/{licence.pk}/change/">{licence.number}</a>: Active' in html
+    assert licence.valid_until.isoformat() in html
+    assert [(line.chip.slug, line.approved, line.shipped, line.remaining)
+            for line in response.context["case_licence_lines"]] == [("nvidia-h20", 4, 0, 4), ("nvidia-h200", 6, 0, 6)]

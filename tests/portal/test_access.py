@@ -43,7 +43,7 @@ def test_another_companys_request_answers_not_found_everywhere(signed_in, applic
         data = order_data() if url.endswith("/edit/") else {"answer": "x", "comment": "x"}
         response = client.get(url) if method == "get" else client.post(url, data)
         assert response.status_code == 404, (method, url)
-        assert b"There is no such order or document" in response.content
+        assert b"There is no such order, licence or document" in response.content
     order.refresh_from_db()
     assert order.status == "draft"
     assert order.documents.count() == 1

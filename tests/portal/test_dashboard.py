@@ -9,7 +9,7 @@ from tests.factories import ApplicantFactory, draft_request, request_in_review, 
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_QUERIES = 9
+DASHBOARD_QUERIES = 10
 
 
 def _notify(user, order, subject, *, read=False):
