@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from api import views
+from api.certificates import LicenceCertificateApi
 from api.chips import ChipDetailApi, ChipListApi
 
 
@@ -24,5 +25,6 @@ urlpatterns = [
         "requests/<uuid:public_id>/transitions/", views.RequestTransitionApi.as_view(), name="api-request-transitions"
     ),
     path("requests/<uuid:public_id>/events/", views.RequestEventsApi.as_view(), name="api-request-events"),
+    path("licences/<uuid:public_id>/certificate/", LicenceCertificateApi.as_view(), name="api-licence-certificate"),
     re_path(r"^", api_not_found),
 ]
