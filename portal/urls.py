@@ -2,7 +2,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from portal import certificates, views
+from portal import certificates, verification, views
 
 app_name = "portal"
 
@@ -34,4 +34,5 @@ urlpatterns = [
     path("requests/<uuid:public_id>/documents/", views.document_upload, name="document_upload"),
     path("requests/<uuid:public_id>/documents/<int:pk>/", views.document_download, name="document_download"),
     path("licences/<uuid:public_id>/certificate/", certificates.licence_certificate, name="licence_certificate"),
+    path("verify/<str:code>/", verification.verify, name="verify"),
 ]
