@@ -34,6 +34,7 @@ run: $(VENV)/.run-deps
 		echo "Staff 2FA: off: desk staff sign in with a password alone here (CHIPGATE_STAFF_2FA=true asks for a TOTP code, as production does)."
 	fi
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py signing_key --ensure
 	$(PY) manage.py load_catalog
 	$(PY) manage.py load_screening_list parties/data/sample_screening_list.csv --source sample
 	$(PY) manage.py seed_demo

@@ -4,7 +4,9 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from api import views
+from api.certificates import LicenceCertificateApi
 from api.chips import ChipDetailApi, ChipListApi
+from api.verification import VerifyApi
 
 
 @csrf_exempt  # token clients send no CSRF token; a POST to a bad path must still get this JSON 404
@@ -24,5 +26,7 @@ urlpatterns = [
         "requests/<uuid:public_id>/transitions/", views.RequestTransitionApi.as_view(), name="api-request-transitions"
     ),
     path("requests/<uuid:public_id>/events/", views.RequestEventsApi.as_view(), name="api-request-events"),
+    path("licences/<uuid:public_id>/certificate/", LicenceCertificateApi.as_view(), name="api-licence-certificate"),
+    path("verify/<str:code>/", VerifyApi.as_view(), name="api-verify"),
     re_path(r"^", api_not_found),
 ]

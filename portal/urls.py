@@ -2,7 +2,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from portal import views
+from portal import certificates, verification, views
 
 app_name = "portal"
 
@@ -38,4 +38,6 @@ urlpatterns = [
     path("licences/<uuid:public_id>/reports/<uuid:report_id>/", views.end_use_report_file,
          name="end_use_report_file"),
     path("licences/<uuid:public_id>/surrender/", views.licence_surrender, name="licence_surrender"),
+    path("licences/<uuid:public_id>/certificate/", certificates.licence_certificate, name="licence_certificate"),
+    path("verify/<str:code>/", verification.verify, name="verify"),
 ]

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -373,7 +374,7 @@ def _render_detail(request, order: ImportRequest, *, answer_form=None, document_
         "licence": licence,
         "approved_units": sum(line.approved_quantity or 0 for line in lines) if licence else 0,
         "requested_units": sum(line.quantity for line in lines),
-        "certificate_url": f"/licences/{licence.public_id}/certificate/" if licence else "",
+        "certificate_url": reverse("portal:licence_certificate", args=[licence.public_id]) if licence else "",
         "documents": list(order.documents.all()),
         "preview": preview,
         "assessment": assessment,
@@ -610,7 +611,7 @@ def _render_licence(request, licence: Licence, *, shipment_form=None, shipment_e
         "shipment_errors": list(shipment_errors),
         "form_token": token,
         "can_surrender": "surrender" in services.licence_available_actions(licence=licence, user=request.user),
-        "certificate_url": f"/licences/{licence.public_id}/certificate/",
+        "certificate_url": reverse("portal:licence_certificate", args=[licence.public_id]),
         "report_days": CURRENT_SCREENING_POLICY.end_use_report_days,
     }, status=status)
 

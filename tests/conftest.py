@@ -1,4 +1,4 @@
-"""Shared fixtures: the catalog is loaded in every test database, an empty cache, users for each role,
+"""Shared fixtures: the catalog is loaded in every test database, an empty cache, users for each role, a signing key,
 staff 2FA."""
 import pytest
 from django.core.cache import cache
@@ -125,3 +125,22 @@ def enrolment(reviewer):
     from tests.factories import enrolled
 
     return enrolled(reviewer)
+
+
+@pytest.fixture(scope="session")
+def _signing_files(tmp_path_factory):
+    from approvals.signing import self_signed_identity_create
+
+    folder = tmp_path_factory.mktemp("signing")
+    key_path, cert_path = folder / "key.pem", folder / "certificate.pem"
+    certificate = self_signed_identity_create(key_path=key_path, cert_path=cert_path,
+                                              common_name="Chipgate Test Authority")
+    return key_path, cert_path, certificate
+
+
+@pytest.fixture
+def signing_identity(settings, _signing_files):
+    """A throwaway self-signed key and certificate (made once per run) as the authority's; gives the certificate."""
+    key_path, cert_path, certificate = _signing_files
+    settings.CHIPGATE_SIGNING_KEY, settings.CHIPGATE_SIGNING_CERT = str(key_path), str(cert_path)
+    return certificate

@@ -1,4 +1,5 @@
 """The review domain's models, one module per part: companies, requests, the audit trail, side effects."""
+from approvals.models.certificates import LicenceCertificate
 from approvals.models.companies import ApprovedCustomerChange, Company, CompanyMember
 from approvals.models.delivery import ApiIdempotencyKey, Notification, OutboxMessage
 from approvals.models.events import LicenceEvent, ReviewEvent, ReviewEventQuerySet
@@ -26,6 +27,7 @@ __all__ = [
     "ImportRequest",
     "InformationRequest",
     "Licence",
+    "LicenceCertificate",
     "LicenceEvent",
     "LicenceLine",
     "Notification",

@@ -36,7 +36,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "approvals.states.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "approvals.states.Status",
+        "LicenceStatusEnum": "approvals.states.LicenceStatus",
+    },
 }
 
 # How long an Idempotency-Key is remembered; a retry later than that creates a new order.

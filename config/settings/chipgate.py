@@ -1,10 +1,11 @@
-"""Chipgate's own settings: links in emails, the holidays SLA clocks skip, how side effects are delivered, and
-the proxies in front of the app."""
+"""Chipgate's own settings: links in emails, the holidays SLA clocks skip, how side effects are delivered, the
+proxies in front of the app, the signing of licence certificates and their public verification."""
+import re
 from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings.environment import env
+from config.settings.environment import BASE_DIR, env
 
 CHIPGATE_BASE_URL = env("CHIPGATE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Public holidays skipped by SLA clocks, as ISO dates (CHIPGATE_HOLIDAYS=2026-10-01,2026-10-02,...).
@@ -26,3 +27,19 @@ CHIPGATE_SUBMITTED_SWEEP_SECONDS = env.int("CHIPGATE_SUBMITTED_SWEEP_SECONDS", d
 CHIPGATE_TRUSTED_PROXIES = env.int("CHIPGATE_TRUSTED_PROXIES", default=0)
 if CHIPGATE_TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured("CHIPGATE_TRUSTED_PROXIES counts proxies: give 0 or more.")
+
+# Licence certificates are signed (PAdES) with the authority's key and certificate, PEM files named here; a key
+# may be encrypted (its passphrase), and a certificate issued by a CA comes with its intermediates (a chain
+# file). Production must name them; elsewhere `manage.py signing_key --ensure` (run by `make run`) makes a
+# self-signed pair at the default paths.
+CHIPGATE_SIGNING_KEY = env("CHIPGATE_SIGNING_KEY", default=str(BASE_DIR / "var" / "signing" / "key.pem"))
+CHIPGATE_SIGNING_CERT = env("CHIPGATE_SIGNING_CERT", default=str(BASE_DIR / "var" / "signing" / "certificate.pem"))
+CHIPGATE_SIGNING_KEY_PASSPHRASE = env("CHIPGATE_SIGNING_KEY_PASSPHRASE", default="")
+CHIPGATE_SIGNING_CHAIN = env("CHIPGATE_SIGNING_CHAIN", default="")
+# Who issues licences: printed on every certificate, and the name of the signature.
+CHIPGATE_AUTHORITY_NAME = env("CHIPGATE_AUTHORITY_NAME", default="Chipgate Import Licensing Authority")
+# Public verification (/verify/<code>/ and /api/v1/verify/<code>/): lookups per client address, page and API
+# together, in fixed windows of the rate's period.
+CHIPGATE_VERIFY_THROTTLE_RATE = env("CHIPGATE_VERIFY_THROTTLE_RATE", default="60/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", CHIPGATE_VERIFY_THROTTLE_RATE):
+    raise ImproperlyConfigured("CHIPGATE_VERIFY_THROTTLE_RATE is a number of lookups per period: e.g. 60/min.")

@@ -1,4 +1,6 @@
-"""Production settings: secrets, hosts and Redis from the environment, HTTPS only, no DEBUG."""
+"""Production settings: secrets, hosts, Redis and the signing key from the environment, HTTPS only, no DEBUG."""
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
@@ -10,6 +12,21 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 if not REDIS_URL:
     # Without a broker every task would run inside web requests, and throttles would count per process.
     raise ImproperlyConfigured("Set the REDIS_URL environment variable: production needs Redis as broker and cache.")
+
+
+def _signing_file(name: str) -> str:
+    """Certificates are signed with the authority's own key and certificate, never the development defaults."""
+    path = env(name, default="")
+    if not path:
+        raise ImproperlyConfigured(f"Set {name}: production signs licence certificates with the authority's key and "
+                                   "certificate (PEM files).")
+    if not Path(path).is_file():
+        raise ImproperlyConfigured(f"{name}={path}: no such file.")
+    return path
+
+
+CHIPGATE_SIGNING_KEY = _signing_file("CHIPGATE_SIGNING_KEY")
+CHIPGATE_SIGNING_CERT = _signing_file("CHIPGATE_SIGNING_CERT")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

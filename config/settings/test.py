@@ -29,3 +29,8 @@ WHITENOISE_AUTOREFRESH = True
 # Staff sign in with a password alone in tests, whatever the environment says; tests of the second factor
 # switch it on themselves (the two_factor_on fixture).
 CHIPGATE_STAFF_2FA = False
+# Tests sign certificates with a throwaway key of their own (the signing_identity fixture), never a developer's.
+CHIPGATE_SIGNING_KEY = str(MEDIA_ROOT / "no-signing-key.pem")
+CHIPGATE_SIGNING_CERT = str(MEDIA_ROOT / "no-signing-certificate.pem")
+CHIPGATE_SIGNING_CHAIN = ""
+CHIPGATE_SIGNING_KEY_PASSPHRASE = ""

@@ -1,6 +1,15 @@
 """From a partial approval in the desk to a shipment and its end-use report in the portal, and the report accepted
 in the desk, in a real browser."""
+import io
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
 
 from approvals.models import EndUseReport, Licence, Shipment
 from tests.factories import ApplicantFactory, CompanyFactory, StaffFactory, line, request_in_review
@@ -11,7 +20,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /
       b"trailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def test_a_partial_approval_then_a_shipment_and_its_end_use_report(page, login, artifacts_dir):
+def test_a_partial_approval_then_a_shipment_and_its_end_use_report(page, login, artifacts_dir, signing_identity):
     StaffFactory(username="reviewer", groups=["reviewer"])
     company = CompanyFactory(legal_name="Shenzhen Lattice Compute Co., Ltd.")
     applicant = ApplicantFactory(username="applicant-a", membership__company=company)
@@ -67,6 +76,20 @@ def test_a_partial_approval_then_a_shipment_and_its_end_use_report(page, login, 
     assert "Filed" in page.inner_text(f"[data-report='{report.public_id}']")
     assert EndUseReport.objects.get().state == "filed"
     page.screenshot(path=str(artifacts_dir / "licence-report-filed.png"), full_page=True)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the certificate (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{licence.number}.pdf"
+    pdf = download.path().read_bytes()
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert licence.number in text and "Shenzhen Lattice Compute Co., Ltd." in text
+    root = asn1_x509.Certificate.load(signing_identity.public_bytes(serialization.Encoding.DER))
+    (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    # pyHanko runs its own event loop; Playwright's sync API holds this thread's, so validate on another thread.
+    with ThreadPoolExecutor(1) as pool:
+        status = pool.submit(validate_pdf_signature, signature, ValidationContext(trust_roots=[root])).result()
+    assert status.intact and status.valid and status.trusted
 
     page.context.clear_cookies()
     login("reviewer", path="/admin/login/")
