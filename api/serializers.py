@@ -84,6 +84,24 @@ class RequestFilterSerializer(serializers.Serializer):
     updated_after = InRangeDateTimeField(required=False)
 
 
+class ApprovedLineInputSerializer(serializers.Serializer):
+    """The shape of one approved line, for the schema: the approval checks the lines and quantities."""
+
+    line = serializers.IntegerField(help_text="A line of the request (its lines[].id).")
+    quantity = serializers.IntegerField(min_value=0, help_text="At most the line's quantity; 0 leaves it out.")
+
+
+@extend_schema_field(serializers.ListField(child=ApprovedLineInputSerializer()))
+class ApprovedLinesField(serializers.Field):
+    """The approved lines as sent, handed to the approval, which names what is wrong under ``approved_lines``."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
 class TransitionInputSerializer(serializers.Serializer):
     """One flat body for every action; each action reads only the fields named in its help text."""
 
@@ -94,8 +112,8 @@ class TransitionInputSerializer(serializers.Serializer):
     )
     answer = serializers.CharField(required=False, allow_blank=True, help_text="respond: required.")
     conditions = serializers.CharField(required=False, allow_blank=True, help_text="approve: optional.")
-    approved_lines = serializers.ListField(
-        child=serializers.DictField(), required=False,
+    approved_lines = ApprovedLinesField(
+        required=False,
         help_text="approve: optional, `[{\"line\": <lines[].id>, \"quantity\": <n>}]`; lines not named are "
                   "approved in full, 0 leaves a line out.",
     )
@@ -209,10 +227,14 @@ class RequestListItemSerializer(RequestStatusSerializer):
 
 
 class LineOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Names the line in an approval's approved_lines.")
     chip = serializers.CharField(source="chip.slug")
     chip_name = serializers.CharField(source="chip.__str__")
     quantity = serializers.IntegerField()
     unit_price_usd = serializers.DecimalField(max_digits=12, decimal_places=2)
+    approved_quantity = serializers.IntegerField(
+        allow_null=True, help_text="What the approval allows of this line (0: left out); null until approved.",
+    )
 
 
 class FactorSerializer(serializers.Serializer):
@@ -287,6 +309,8 @@ class RequestDetailSerializer(RequestListItemSerializer):
     flags = serializers.ListField(child=serializers.CharField(), source="flag_list", required=False,
                                   help_text=REGULATOR_ONLY)
     sla_due = serializers.DateField(allow_null=True, required=False, help_text=REGULATOR_ONLY)
+    licence = serializers.UUIDField(source="licence.public_id", allow_null=True, default=None,
+                                    help_text="The id of the licence the approval issued (null until approved).")
     valid_until = serializers.DateField(source="licence.valid_until", allow_null=True, default=None,
                                         help_text="The licence's validity (null until approved).")
     conditions = serializers.SerializerMethodField(help_text="The licence's conditions (empty until approved).")
