@@ -13,6 +13,8 @@ WORKFLOW_STATUS = {
     WorkflowError.FORBIDDEN: status.HTTP_403_FORBIDDEN,
     WorkflowError.INVALID: status.HTTP_400_BAD_REQUEST,
     WorkflowError.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    WorkflowError.EXCEEDS_LICENCE: status.HTTP_409_CONFLICT,
+    WorkflowError.LICENCE_NOT_ACTIVE: status.HTTP_409_CONFLICT,
 }
 FIELDS_NEED_ATTENTION = "Some fields need attention."
 
