@@ -1,6 +1,7 @@
-"""The API's JSON parser: valid JSON is not yet valid text, so strings the database cannot store are refused here."""
+"""The API's parsers: valid JSON (or a valid form) is not yet valid text, so strings the database cannot store are
+refused here."""
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import DataAndFiles, JSONParser, MultiPartParser
 
 NOT_TEXT = "Contains a character that is not valid text (a lone surrogate such as \\udfff)."
 NUL = "Contains a NUL character (\\u0000), which text may not hold."
@@ -46,3 +47,17 @@ class TextJSONParser(JSONParser):
         if problems:
             raise ValidationError(problems)
         return data
+
+
+class TextMultiPartParser(MultiPartParser):
+    """DRF's multipart parser (a body with a file), then the same 400 for form fields holding a NUL."""
+
+    def parse(self, stream, media_type=None, parser_context=None) -> DataAndFiles:
+        parsed = super().parse(stream, media_type, parser_context)
+        problems = {}
+        for name in parsed.data:
+            for value in parsed.data.getlist(name):
+                problems.update(unstorable_strings(value, name))
+        if problems:
+            raise ValidationError(problems)
+        return parsed

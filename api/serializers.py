@@ -1,16 +1,19 @@
 """Input and output shapes of the REST API v1; they translate JSON to service arguments and back, no rules."""
+import json
 from decimal import Decimal
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from approvals.models import ImportRequest, PurposeCategory, Recommendation
+from api.parsers import unstorable_strings
+from approvals.models import EndUseReport, ImportRequest, PurposeCategory, Recommendation
 from approvals.policy import FILING_LIMITS
 from approvals.roles import sees_all_requests
 from approvals.screening import capability_metrics
 from approvals.selectors import available_actions
-from approvals.services import DRAFT_FIELDS, REJECTION_REASONS
-from approvals.states import ACTIONS, TRANSITIONS, Role, Status, Tier
+from approvals.services import DRAFT_FIELDS, REJECTION_REASONS, licence_available_actions
+from approvals.states import ACTIONS, LICENCE_TRANSITIONS, TRANSITIONS, LicenceStatus, Role, Status, Tier
 
 # Fields of a request that an answer shows but no client writes.
 READ_ONLY_FIELDS = frozenset({
@@ -19,6 +22,9 @@ READ_ONLY_FIELDS = frozenset({
     "assessment", "available_actions", "documents", "open_information_request",
 })
 USER_ACTIONS = tuple(dict.fromkeys(move.action for move in TRANSITIONS if move.role != Role.SYSTEM))
+LICENCE_USER_ACTIONS = tuple(dict.fromkeys(
+    move.action for move in LICENCE_TRANSITIONS if move.role != Role.SYSTEM
+))
 
 
 # Input -------------------------------------------------------------------------------------------
@@ -84,6 +90,24 @@ class RequestFilterSerializer(serializers.Serializer):
     updated_after = InRangeDateTimeField(required=False)
 
 
+class ApprovedLineInputSerializer(serializers.Serializer):
+    """The shape of one approved line, for the schema: the approval checks the lines and quantities."""
+
+    line = serializers.IntegerField(help_text="A line of the request (its lines[].id).")
+    quantity = serializers.IntegerField(min_value=0, help_text="At most the line's quantity; 0 leaves it out.")
+
+
+@extend_schema_field(serializers.ListField(child=ApprovedLineInputSerializer()))
+class ApprovedLinesField(serializers.Field):
+    """The approved lines as sent, handed to the approval, which names what is wrong under ``approved_lines``."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
 class TransitionInputSerializer(serializers.Serializer):
     """One flat body for every action; each action reads only the fields named in its help text."""
 
@@ -94,8 +118,8 @@ class TransitionInputSerializer(serializers.Serializer):
     )
     answer = serializers.CharField(required=False, allow_blank=True, help_text="respond: required.")
     conditions = serializers.CharField(required=False, allow_blank=True, help_text="approve: optional.")
-    approved_lines = serializers.ListField(
-        child=serializers.DictField(), required=False,
+    approved_lines = ApprovedLinesField(
+        required=False,
         help_text="approve: optional, `[{\"line\": <lines[].id>, \"quantity\": <n>}]`; lines not named are "
                   "approved in full, 0 leaves a line out.",
     )
@@ -121,6 +145,85 @@ class TokenInputSerializer(serializers.Serializer):
         help_text="Staff accounts, when staff 2FA is on: the 6-digit code from the authenticator app, or an unused "
                   "backup code (used up). Applicants leave it out.",
     )
+
+
+class LicenceFilterSerializer(serializers.Serializer):
+    status = serializers.MultipleChoiceField(choices=LicenceStatus.choices, required=False)
+
+
+class LicenceTransitionInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=LICENCE_USER_ACTIONS,
+        help_text="Senior reviewers: suspend, reinstate (not the one who suspended), revoke; the holder's "
+                  "administrator: surrender.",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True,
+        help_text="suspend, revoke: required (the holder is told it); reinstate, surrender: optional.",
+    )
+
+
+class ShipmentLineInputSerializer(serializers.Serializer):
+    """The shape of one shipment line, for the schema: the shipments service checks what a line may hold."""
+
+    chip = serializers.SlugField(max_length=64, help_text="Slug of a chip of the licence (its lines[].chip).")
+    quantity = serializers.IntegerField(min_value=1, max_value=FILING_LIMITS.max_line_quantity)
+
+
+@extend_schema_field(serializers.ListField(child=ShipmentLineInputSerializer(), min_length=1))
+class ShipmentLinesField(serializers.Field):
+    """The lines as sent, handed to the shipments service, which names what is wrong as ``lines.<n>.<field>``.
+
+    A multipart body cannot nest, so there the lines come as JSON text in one form field."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except ValueError as exc:
+                raise serializers.ValidationError(
+                    'Give the lines as a list of {"chip", "quantity"} (JSON text in a multipart body).'
+                ) from exc
+            problems = unstorable_strings(data)
+            if problems:
+                raise serializers.ValidationError(next(iter(problems.values())))
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field(serializers.CharField())
+class ShipmentLinesTextField(ShipmentLinesField):
+    """The lines of a multipart body: JSON text in one form field."""
+
+
+class ShipmentInputSerializer(serializers.Serializer):
+    shipped_on = serializers.DateField(help_text="The day the chips shipped (YYYY-MM-DD), today or earlier.")
+    reference = serializers.CharField(max_length=128, help_text="The invoice or bill-of-lading number.")
+    lines = ShipmentLinesField(help_text="Chips of the licence and how many of each shipped; one line per chip.")
+
+
+class ShipmentUploadInputSerializer(ShipmentInputSerializer):
+    """A shipment as a multipart body, with the document."""
+
+    lines = ShipmentLinesTextField(help_text='The lines as JSON text: [{"chip": "nvidia-h200", "quantity": 5}].')
+    document = serializers.FileField(required=False, help_text="The invoice or bill of lading (PDF, PNG or JPEG).")
+
+
+class EndUseReportInputSerializer(serializers.Serializer):
+    shipment = serializers.UUIDField(help_text="The shipment the report is about (its id).")
+    installed_units = serializers.IntegerField(
+        min_value=0, help_text="Units of the shipment installed so far (no more than it carried).",
+    )
+    site = serializers.CharField(max_length=255, help_text="Where the chips are installed.")
+    use = serializers.CharField(max_length=FILING_LIMITS.max_text_length, help_text="What the chips are used for.")
+
+
+class EndUseReportUploadInputSerializer(EndUseReportInputSerializer):
+    """An end-use report as a multipart body, with the document."""
+
+    document = serializers.FileField(required=False, help_text="A photo or statement (PDF, PNG or JPEG).")
 
 
 # Output ------------------------------------------------------------------------------------------
@@ -209,10 +312,14 @@ class RequestListItemSerializer(RequestStatusSerializer):
 
 
 class LineOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Names the line in an approval's approved_lines.")
     chip = serializers.CharField(source="chip.slug")
     chip_name = serializers.CharField(source="chip.__str__")
     quantity = serializers.IntegerField()
     unit_price_usd = serializers.DecimalField(max_digits=12, decimal_places=2)
+    approved_quantity = serializers.IntegerField(
+        allow_null=True, help_text="What the approval allows of this line (0: left out); null until approved.",
+    )
 
 
 class FactorSerializer(serializers.Serializer):
@@ -287,6 +394,8 @@ class RequestDetailSerializer(RequestListItemSerializer):
     flags = serializers.ListField(child=serializers.CharField(), source="flag_list", required=False,
                                   help_text=REGULATOR_ONLY)
     sla_due = serializers.DateField(allow_null=True, required=False, help_text=REGULATOR_ONLY)
+    licence = serializers.UUIDField(source="licence.public_id", allow_null=True, default=None,
+                                    help_text="The id of the licence the approval issued (null until approved).")
     valid_until = serializers.DateField(source="licence.valid_until", allow_null=True, default=None,
                                         help_text="The licence's validity (null until approved).")
     conditions = serializers.SerializerMethodField(help_text="The licence's conditions (empty until approved).")
@@ -315,3 +424,93 @@ class EventSerializer(serializers.Serializer):
     actor_role = serializers.CharField()
     at = serializers.DateTimeField()
     comment = serializers.CharField()
+
+
+# Licences ----------------------------------------------------------------------------------------
+
+@extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=LICENCE_USER_ACTIONS)))
+class LicenceAvailableActionsField(serializers.Field):
+    """What the caller may do to the licence now; read from the serializer context's user."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, licence):
+        return licence_available_actions(licence=licence, user=self.context["user"])
+
+
+class LicenceLineSerializer(serializers.Serializer):
+    chip = serializers.CharField(source="chip.slug")
+    chip_name = serializers.CharField(source="chip.__str__")
+    approved = serializers.IntegerField()
+    shipped = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+
+
+class LicenceSerializer(RegulatorOnlyFieldsMixin, serializers.Serializer):
+    """A licence; its links are absolute, on the host that answered."""
+
+    regulator_only = ("flags",)
+
+    id = serializers.UUIDField(source="public_id")
+    number = serializers.CharField(help_text="CGL-<year>-<number>, as printed on the certificate.")
+    request = serializers.UUIDField(source="import_request.public_id", help_text="The approved request's id.")
+    holder = serializers.CharField(source="holder.legal_name", help_text="The company that holds the licence.")
+    status = serializers.ChoiceField(choices=LicenceStatus.choices)
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField(help_text="Nothing ships under the licence after this day.")
+    conditions = serializers.CharField()
+    lines = LicenceLineSerializer(many=True, help_text="One line per chip.")
+    verification_url = serializers.SerializerMethodField(
+        help_text="The public page a seller or customs officer checks the licence on.",
+    )
+    certificate_url = serializers.SerializerMethodField(help_text="The certificate (PDF).")
+    version = serializers.IntegerField(help_text="Goes up with every change to the licence.")
+    available_actions = LicenceAvailableActionsField()
+    flags = serializers.ListField(child=serializers.CharField(), source="flag_list", required=False,
+                                  help_text=REGULATOR_ONLY)
+
+    def get_verification_url(self, licence) -> str:
+        return self.context["request"].build_absolute_uri(reverse("portal:verify", args=[licence.verification_code]))
+
+    def get_certificate_url(self, licence) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api-licence-certificate", kwargs={"public_id": licence.public_id}))
+
+
+class ShipmentLineSerializer(serializers.Serializer):
+    chip = serializers.CharField(source="chip.slug")
+    quantity = serializers.IntegerField()
+
+
+class EndUseReportDueSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id", help_text="The end-use report the shipment opened.")
+    due_on = serializers.DateField()
+
+
+class ShipmentSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    shipped_on = serializers.DateField()
+    reference = serializers.CharField()
+    lines = ShipmentLineSerializer(many=True)
+    end_use_report = EndUseReportDueSerializer()
+    documents = DocumentSerializer(many=True)
+
+
+class ShipmentCreatedSerializer(ShipmentSerializer):
+    """The shipment recorded, and the licence as it stands after it (what remains; exhausted by the last unit)."""
+
+    licence = LicenceSerializer()
+
+
+class EndUseReportSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    shipment = serializers.UUIDField(source="shipment.public_id")
+    state = serializers.ChoiceField(choices=EndUseReport.State.choices)
+    due_on = serializers.DateField()
+    installed_units = serializers.IntegerField(allow_null=True)
+    site = serializers.CharField()
+    use = serializers.CharField()
+    follow_up_question = serializers.CharField(help_text="A reviewer's question on a filed report (it is due again).")
+    filed_at = serializers.DateTimeField(allow_null=True)
+    documents = DocumentSerializer(many=True)

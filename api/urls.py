@@ -26,6 +26,16 @@ urlpatterns = [
         "requests/<uuid:public_id>/transitions/", views.RequestTransitionApi.as_view(), name="api-request-transitions"
     ),
     path("requests/<uuid:public_id>/events/", views.RequestEventsApi.as_view(), name="api-request-events"),
+    path("licences/", views.LicenceListApi.as_view(), name="api-licence-list"),
+    path("licences/<uuid:public_id>/", views.LicenceDetailApi.as_view(), name="api-licence-detail"),
+    path("licences/<uuid:public_id>/shipments/", views.LicenceShipmentsApi.as_view(), name="api-licence-shipments"),
+    path(
+        "licences/<uuid:public_id>/end-use-reports/", views.LicenceEndUseReportsApi.as_view(),
+        name="api-licence-end-use-reports",
+    ),
+    path(
+        "licences/<uuid:public_id>/transitions/", views.LicenceTransitionApi.as_view(), name="api-licence-transitions"
+    ),
     path("licences/<uuid:public_id>/certificate/", LicenceCertificateApi.as_view(), name="api-licence-certificate"),
     path("verify/<str:code>/", VerifyApi.as_view(), name="api-verify"),
     re_path(r"^", api_not_found),

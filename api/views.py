@@ -1,4 +1,5 @@
 """REST API v1 views: each operation translates HTTP into one selector or service call and back."""
+import hashlib
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -19,9 +20,21 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api.authentication import ApiTokenAuthentication
+from api.parsers import TextJSONParser, TextMultiPartParser
 from api.throttling import AddressRateThrottle
 from approvals import second_factor, services
-from approvals.selectors import request_get, request_list, request_status_get, request_timeline_for
+from approvals.errors import WorkflowError
+from approvals.selectors import (
+    end_use_report_of_shipment,
+    licence_end_use_reports,
+    licence_get,
+    licence_list,
+    licence_shipments,
+    request_get,
+    request_list,
+    request_status_get,
+    request_timeline_for,
+)
 from approvals.services.idempotency import MAX_KEY_LENGTH
 
 ERROR = s.ErrorSerializer
@@ -59,7 +72,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def _context(request) -> dict:
-    return {"user": request.user}
+    return {"user": request.user, "request": request}
 
 
 def _detail_body(request, public_id) -> dict:
@@ -109,6 +122,29 @@ class TokenCreateApi(APIView):
             second_factor.second_factor_verify(user=user, otp=body.validated_data.get("otp"))
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+
+def idempotent_response(request, *, body, run) -> Response:
+    """Run a create once per ``Idempotency-Key`` (when the caller gives one): a retry with the same key and body
+    answers the first response again, marked ``Idempotent-Replayed``; another body with the key answers 422."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        code, answer = run()
+        return Response(answer, status=code)
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or not all(" " <= char <= "~" for char in key):
+        raise ValidationError(
+            {"Idempotency-Key": [f"Give a key of 1 to {MAX_KEY_LENGTH} printable ASCII characters."]}
+        )
+    try:
+        stored = services.idempotent_call(user=request.user, key=key, body=body, run=run)
+    except services.IdempotencyKeyReused as exc:
+        return Response(
+            {"code": "idempotency_key_reused", "detail": str(exc)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY
+        )
+    response = Response(stored.body, status=stored.status)
+    if stored.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 class RequestCursorPagination(CursorPagination):
@@ -170,25 +206,7 @@ class RequestListCreateApi(GenericAPIView):
     )
     def post(self, request):
         """Create a draft with its lines."""
-        key = request.headers.get("Idempotency-Key")
-        if key is None:
-            return Response(self._create(request)[1], status=status.HTTP_201_CREATED)
-        if not 1 <= len(key) <= MAX_KEY_LENGTH or not all(" " <= char <= "~" for char in key):
-            raise ValidationError(
-                {"Idempotency-Key": [f"Give a key of 1 to {MAX_KEY_LENGTH} printable ASCII characters."]}
-            )
-        try:
-            stored = services.idempotent_call(
-                user=request.user, key=key, body=request.data, run=lambda: self._create(request)
-            )
-        except services.IdempotencyKeyReused as exc:
-            return Response(
-                {"code": "idempotency_key_reused", "detail": str(exc)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY
-            )
-        response = Response(stored.body, status=stored.status)
-        if stored.replayed:
-            response["Idempotent-Replayed"] = "true"
-        return response
+        return idempotent_response(request, body=request.data, run=lambda: self._create(request))
 
     def _create(self, request) -> tuple[int, dict]:
         draft = s.DraftInputSerializer(data=request.data)
@@ -322,3 +340,194 @@ class RequestEventsApi(APIView):
         return Response(s.EventSerializer(
             request_timeline_for(import_request=target, user=request.user), many=True
         ).data)
+
+
+# Licences --------------------------------------------------------------------------------------------------
+
+IDEMPOTENT_SHIPMENT = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    description="Makes recording a shipment safe to retry: the same key and body answer the first response again "
+                "(header `Idempotent-Replayed: true`) and record nothing.",
+)
+LICENCE_WRITE_ERRORS = {
+    **COMMON_ERRORS, **BODY_ERRORS,
+    403: OpenApiResponse(ERROR, description="code `forbidden`: not this caller's right (a viewer member, staff)."),
+}
+
+
+class LicenceCursorPagination(RequestCursorPagination):
+    """Newest licence first."""
+
+    ordering = ("-issued_at", "-id")
+
+
+def _licence_body(request, public_id) -> dict:
+    licence = licence_get(user=request.user, public_id=public_id, lines=True)
+    return s.LicenceSerializer(licence, context=_context(request)).data
+
+
+def _with_document_field(error: WorkflowError) -> WorkflowError:
+    """The documents service names an upload ``file``; this API's field is ``document``."""
+    if "file" not in error.field_errors:
+        return error
+    fields = {("document" if name == "file" else name): messages for name, messages in error.field_errors.items()}
+    return WorkflowError(error.code, error.message, field_errors=fields)
+
+
+def _is_multipart(request) -> bool:
+    return request.content_type.startswith("multipart/")
+
+
+def _upload_digest(upload) -> dict | None:
+    """What an idempotent retry must repeat of an uploaded document: its name and content."""
+    if upload is None:
+        return None
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return {"name": upload.name, "sha256": digest.hexdigest()}
+
+
+class LicenceListApi(GenericAPIView):
+    pagination_class = LicenceCursorPagination
+    serializer_class = s.LicenceSerializer
+
+    @extend_schema(
+        operation_id="licences_list", tags=["licences"], parameters=[s.LicenceFilterSerializer],
+        responses={200: s.LicenceSerializer(many=True), 400: INVALID, 401: ERROR, 429: ERROR},
+    )
+    def get(self, request):
+        """The caller's company's licences (every licence for reviewers and auditors), newest first."""
+        filters = s.LicenceFilterSerializer(
+            data={"status": request.query_params.getlist("status")} if "status" in request.query_params else {}
+        )
+        filters.is_valid(raise_exception=True)
+        licences = licence_list(user=request.user, statuses=sorted(filters.validated_data.get("status", ())) or None,
+                                lines=True)
+        page = self.paginate_queryset(licences)
+        return self.get_paginated_response(s.LicenceSerializer(page, many=True, context=_context(request)).data)
+
+
+class LicenceDetailApi(APIView):
+    @extend_schema(operation_id="licences_retrieve", tags=["licences"],
+                   responses={200: s.LicenceSerializer, **COMMON_ERRORS})
+    def get(self, request, public_id):
+        """The licence: what it allows per chip, what has shipped and what remains, its links and what the caller
+        may do to it now."""
+        return Response(_licence_body(request, public_id))
+
+
+class LicenceTransitionApi(APIView):
+    @extend_schema(
+        operation_id="licences_transitions_create", tags=["licences"], request=s.LicenceTransitionInputSerializer,
+        responses={
+            200: OpenApiResponse(s.LicenceSerializer, description="Moved: the licence with its new status."),
+            **COMMON_ERRORS, **BODY_ERRORS,
+            403: OpenApiResponse(ERROR, description="code `forbidden`: not this caller's right (two-person rule "
+                                                    "on reinstate)."),
+            409: OpenApiResponse(ERROR, description="code `not_allowed_in_state`."),
+        },
+    )
+    def post(self, request, public_id):
+        """Suspend, reinstate or revoke a licence (senior reviewers), or surrender it (the holder's administrator)."""
+        licence = licence_get(user=request.user, public_id=public_id)
+        body = s.LicenceTransitionInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payload = dict(body.validated_data)
+        action = payload.pop("action")
+        services.licence_transition(licence_id=licence.pk, action=action, actor=request.user, payload=payload)
+        return Response(_licence_body(request, public_id))
+
+
+class LicenceShipmentsApi(APIView):
+    parser_classes = [TextJSONParser, TextMultiPartParser]
+
+    @extend_schema(operation_id="licences_shipments_list", tags=["licences"],
+                   responses={200: s.ShipmentSerializer(many=True), **COMMON_ERRORS})
+    def get(self, request, public_id):
+        """The shipments recorded against the licence, newest first."""
+        licence = licence_get(user=request.user, public_id=public_id)
+        return Response(s.ShipmentSerializer(licence_shipments(licence=licence), many=True).data)
+
+    @extend_schema(
+        operation_id="licences_shipments_create", tags=["licences"],
+        request={"application/json": s.ShipmentInputSerializer, "multipart/form-data": s.ShipmentUploadInputSerializer},
+        parameters=[IDEMPOTENT_SHIPMENT],
+        responses={
+            201: s.ShipmentCreatedSerializer, **LICENCE_WRITE_ERRORS,
+            409: OpenApiResponse(ERROR, description=(
+                "code `licence_not_active`: the licence is not active or not valid today; `exceeds_licence`: "
+                "more of a chip than remains.")),
+            422: OpenApiResponse(ERROR, description="The Idempotency-Key was used before with another body."),
+        },
+    )
+    def post(self, request, public_id):
+        """Record chips shipped under the licence (JSON; or multipart with the invoice as ``document`` and
+        ``lines`` as JSON text). Opens the shipment's end-use report."""
+        licence = licence_get(user=request.user, public_id=public_id)
+        shape = s.ShipmentUploadInputSerializer if _is_multipart(request) else s.ShipmentInputSerializer
+        body = shape(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        upload = data.get("document")
+        canonical = {
+            "licence": str(licence.public_id), "shipped_on": data["shipped_on"].isoformat(),
+            "reference": data["reference"], "lines": data["lines"], "document": _upload_digest(upload),
+        }
+
+        def record() -> tuple[int, dict]:
+            try:
+                shipment = services.shipment_record(
+                    licence_id=licence.pk, actor=request.user, shipped_on=data["shipped_on"],
+                    reference=data["reference"], lines=data["lines"], uploaded_file=upload,
+                )
+            except WorkflowError as exc:
+                raise _with_document_field(exc) from exc
+            answer = s.ShipmentSerializer(licence_shipments(licence=licence).get(pk=shipment.pk)).data
+            return status.HTTP_201_CREATED, {**answer, "licence": _licence_body(request, public_id)}
+
+        return idempotent_response(request, body=canonical, run=record)
+
+
+class LicenceEndUseReportsApi(APIView):
+    parser_classes = [TextJSONParser, TextMultiPartParser]
+
+    @extend_schema(operation_id="licences_end_use_reports_list", tags=["licences"],
+                   responses={200: s.EndUseReportSerializer(many=True), **COMMON_ERRORS})
+    def get(self, request, public_id):
+        """The licence's end-use reports (one per shipment, in the shipments' order): due, filed, accepted or
+        overdue."""
+        licence = licence_get(user=request.user, public_id=public_id)
+        return Response(s.EndUseReportSerializer(licence_end_use_reports(licence=licence), many=True).data)
+
+    @extend_schema(
+        operation_id="licences_end_use_reports_create", tags=["licences"],
+        request={"application/json": s.EndUseReportInputSerializer,
+                 "multipart/form-data": s.EndUseReportUploadInputSerializer},
+        responses={
+            200: OpenApiResponse(s.EndUseReportSerializer, description="Filed: the report."),
+            **LICENCE_WRITE_ERRORS,
+            409: OpenApiResponse(ERROR, description="code `not_allowed_in_state`: the report was filed already."),
+        },
+    )
+    def post(self, request, public_id):
+        """File the end-use report of one of the licence's shipments: where its chips are installed and what they
+        do (JSON; or multipart with a ``document``)."""
+        licence = licence_get(user=request.user, public_id=public_id)
+        shape = s.EndUseReportUploadInputSerializer if _is_multipart(request) else s.EndUseReportInputSerializer
+        body = shape(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        report = end_use_report_of_shipment(licence=licence, shipment_public_id=data["shipment"])
+        if report is None:
+            raise ValidationError({"shipment": ["No shipment with this id under this licence."]})
+        try:
+            services.end_use_report_file(
+                report_id=report.pk, actor=request.user, installed_units=data["installed_units"], site=data["site"],
+                use=data["use"], uploaded_file=data.get("document"),
+            )
+        except WorkflowError as exc:
+            raise _with_document_field(exc) from exc
+        filed = licence_end_use_reports(licence=licence).get(pk=report.pk)
+        return Response(s.EndUseReportSerializer(filed).data)

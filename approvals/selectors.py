@@ -305,20 +305,31 @@ def licence_queryset_for(user) -> QuerySet[Licence]:
     return queryset.filter(holder_id=company_id)
 
 
-def licence_list(*, user, statuses: list[str] | None = None) -> QuerySet[Licence]:
+def _licence_lines() -> Prefetch:
+    """A licence's lines with their chips, one per chip, in the chips' order."""
+    return Prefetch("lines", queryset=LicenceLine.objects.select_related("chip").order_by("chip__slug"))
+
+
+def licence_list(*, user, statuses: list[str] | None = None, lines: bool = False) -> QuerySet[Licence]:
+    """The licences a user may see, newest first; ``lines`` also reads each one's lines (one query for a page's
+    lines)."""
     queryset = licence_queryset_for(user)
+    if lines:
+        queryset = queryset.prefetch_related(_licence_lines())
     if statuses:
         queryset = queryset.filter(status__in=statuses)
     return queryset.order_by("-issued_at", "-id")
 
 
-def licence_get(*, user, public_id, detail: bool = False) -> Licence:
-    """One licence the user may see, by public id; anything else is a 404 (no existence leak). ``detail`` also
-    reads its lines (with chips), shipments (with lines) and end-use reports, in a fixed number of queries."""
+def licence_get(*, user, public_id, detail: bool = False, lines: bool = False) -> Licence:
+    """One licence the user may see, by public id; anything else is a 404 (no existence leak). ``lines`` also
+    reads its lines (with chips); ``detail`` those, its shipments (with lines) and end-use reports, in a fixed
+    number of queries."""
     queryset = licence_queryset_for(user)
+    if lines or detail:
+        queryset = queryset.prefetch_related(_licence_lines())
     if detail:
         queryset = queryset.prefetch_related(
-            Prefetch("lines", queryset=LicenceLine.objects.select_related("chip").order_by("chip__slug")),
             Prefetch("shipments", queryset=Shipment.objects.prefetch_related(
                 Prefetch("lines", queryset=ShipmentLine.objects.select_related("chip")), "documents",
             ).order_by("-shipped_on", "-id")),
@@ -329,6 +340,28 @@ def licence_get(*, user, public_id, detail: bool = False) -> Licence:
         return queryset.get(public_id=public_id)
     except (Licence.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such licence.") from exc
+
+
+def licence_shipments(*, licence: Licence) -> QuerySet[Shipment]:
+    """A licence's shipments, newest first, with their lines (and chips), documents and end-use report."""
+    return licence.shipments.select_related("end_use_report").prefetch_related(
+        Prefetch("lines", queryset=ShipmentLine.objects.select_related("chip")), "documents",
+    ).order_by("-shipped_on", "-id")
+
+
+def licence_end_use_reports(*, licence: Licence) -> QuerySet[EndUseReport]:
+    """A licence's end-use reports, in the order of its shipments (newest first), with their documents."""
+    return licence.end_use_reports.select_related("shipment").prefetch_related("documents").order_by(
+        "-shipment__shipped_on", "-shipment_id")
+
+
+def end_use_report_of_shipment(*, licence: Licence, shipment_public_id) -> EndUseReport | None:
+    """The end-use report of one of the licence's shipments, by the shipment's public id; None if the licence
+    has no such shipment."""
+    try:
+        return licence.end_use_reports.get(shipment__public_id=shipment_public_id)
+    except (EndUseReport.DoesNotExist, ValueError, TypeError):
+        return None
 
 
 def licence_by_verification_code(code: str) -> Licence:

@@ -36,9 +36,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Fields of one name with different choices (a request's and a licence's) keep stable enum names.
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "approvals.states.Status",
+        "ActionEnum": "api.serializers.USER_ACTIONS",
+        "AvailableActionsEnum": "approvals.states.ACTIONS",
         "LicenceStatusEnum": "approvals.states.LicenceStatus",
+        "LicenceActionEnum": "api.serializers.LICENCE_USER_ACTIONS",
     },
 }
 

@@ -55,3 +55,7 @@ def senior_tier_in_review(applicant):
 
 def url(public_id, suffix: str = "") -> str:
     return f"/api/v1/requests/{public_id}/{suffix}"
+
+
+def licence_url(public_id, suffix: str = "") -> str:
+    return f"/api/v1/licences/{public_id}/{suffix}"

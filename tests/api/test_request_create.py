@@ -24,8 +24,10 @@ def test_it_creates_a_draft_with_its_lines(api_for, applicant):
     assert created["reference"] == request.reference
     assert created["purpose_statement"] == PURPOSE
     assert created["lines"] == [
-        {"chip": "nvidia-h200", "chip_name": "NVIDIA H200 SXM", "quantity": 16, "unit_price_usd": "31000.00"}
+        {"id": request.lines.get().pk, "chip": "nvidia-h200", "chip_name": "NVIDIA H200 SXM", "quantity": 16,
+         "unit_price_usd": "31000.00", "approved_quantity": None}
     ]
+    assert created["licence"] is None
     assert created["available_actions"] == ["submit", "withdraw"]
     assert ReviewEvent.objects.filter(import_request=request, action="create").count() == 1
 

@@ -14,6 +14,8 @@ def test_the_schema_validates_without_warnings(tmp_path):
         "/api/v1/auth/token/", "/api/v1/chips/", "/api/v1/chips/{slug}/", "/api/v1/requests/",
         "/api/v1/requests/{public_id}/", "/api/v1/requests/{public_id}/status/",
         "/api/v1/requests/{public_id}/transitions/", "/api/v1/requests/{public_id}/events/",
+        "/api/v1/licences/", "/api/v1/licences/{public_id}/", "/api/v1/licences/{public_id}/shipments/",
+        "/api/v1/licences/{public_id}/end-use-reports/", "/api/v1/licences/{public_id}/transitions/",
         "/api/v1/licences/{public_id}/certificate/", "/api/v1/verify/{code}/",
     }
 
@@ -33,6 +35,32 @@ def test_the_schema_documents_the_status_codes_of_the_contract(schema):
     }
     assert set(paths["/api/v1/requests/"]["post"]["responses"]) >= {"201", "400", "403", "413", "422"}
     assert set(paths["/api/v1/requests/{public_id}/"]["patch"]["responses"]) >= {"200", "400", "403", "404", "409"}
+
+
+def test_the_schema_documents_the_status_codes_of_the_licence_routes(schema):
+    paths = schema["paths"]
+    shipments = paths["/api/v1/licences/{public_id}/shipments/"]["post"]
+    assert set(shipments["responses"]) >= {"201", "400", "401", "403", "404", "409", "413", "422", "429"}
+    assert {parameter["name"] for parameter in shipments["parameters"]} >= {"Idempotency-Key"}
+    assert set(shipments["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+    reports = paths["/api/v1/licences/{public_id}/end-use-reports/"]["post"]
+    assert set(reports["responses"]) >= {"200", "400", "403", "404", "409"}
+    assert set(paths["/api/v1/licences/{public_id}/transitions/"]["post"]["responses"]) >= {
+        "200", "400", "403", "404", "409"}
+    assert {parameter["name"] for parameter in paths["/api/v1/licences/"]["get"]["parameters"]} >= {"status", "cursor"}
+
+
+def test_the_licence_body_is_the_contract(schema):
+    licence = schema["components"]["schemas"]["Licence"]
+    assert set(licence["required"]) == {
+        "id", "number", "request", "holder", "status", "valid_from", "valid_until", "conditions", "lines",
+        "verification_url", "certificate_url", "version", "available_actions",
+    }
+    assert set(licence["properties"]) - set(licence["required"]) == {"flags"}
+    assert set(schema["components"]["schemas"]["LicenceLine"]["properties"]) == {
+        "chip", "chip_name", "approved", "shipped", "remaining"}
+    assert set(schema["components"]["schemas"]["LicenceActionEnum"]["enum"]) == {
+        "suspend", "reinstate", "revoke", "surrender"}
 
 
 def test_the_transition_body_lists_every_action_and_payload_field(schema):
