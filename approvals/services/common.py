@@ -1,6 +1,7 @@
 """What every write of the workflow starts with: the request's row, locked, the filer check, and a second try
 when the database connection is lost under the transaction."""
 import logging
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
@@ -44,7 +45,9 @@ def _connection_lost(error: Exception) -> bool:
     return state is None or state.startswith("08") or state in CONNECTION_GONE_STATES
 
 
-ATTEMPTS = 3
+ATTEMPTS = 5
+# Pauses before each new attempt, in seconds: a failover or a burst of terminated connections has a moment to pass.
+RETRY_PAUSES = (0.05, 0.1, 0.2, 0.4)
 
 
 def reconnecting(service: Callable[P, R]) -> Callable[P, R]:
@@ -65,6 +68,7 @@ def reconnecting(service: Callable[P, R]) -> Callable[P, R]:
                     raise
                 logger.warning("Database connection lost during %s (attempt %s); running it again",
                                service.__name__, attempt)
+                time.sleep(RETRY_PAUSES[attempt - 1])
         return service(*args, **kwargs)
 
     return run
