@@ -15,6 +15,23 @@ def company_lock(company_id: int) -> Company:
     return Company.objects.select_for_update().get(pk=company_id)
 
 
+def approved_customer_warning(*, company: Company, chips=None) -> str | None:
+    """What a company that is not an approved customer today reads while drafting (on the form, on the draft's
+    page and before submitting): framework chips may be ordered, but an order of them cannot be approved for it.
+    ``chips``: the draft's chips (None on a new order's form); no warning for a draft without framework chips."""
+    if company.is_approved_customer(clock.today()):
+        return None
+    framework = sorted({str(chip) for chip in chips or () if chip.framework_status == FrameworkStatus.ELIGIBLE})
+    if chips is not None and not framework:
+        return None
+    state = (f"its approval ended on {company.approved_customer_valid_until:%Y-%m-%d}"
+             if company.approved_customer and company.approved_customer_valid_until else "it is not approved")
+    what = ", ".join(framework) if framework else "Chips sold under the framework"
+    return (f"{company} is not an approved customer under the framework ({state}). {what} may be sold to approved "
+            "customers only: the regulator will refuse such an order unless the company is approved by the time "
+            "it decides.")
+
+
 def _described(matches: list[PartyMatch]) -> str:
     return "; ".join(f"{match.get_kind_display().lower()} '{match.party_name}' ~ '{match.entry_name}'"
                      for match in matches[:3]) + ("; ..." if len(matches) > 3 else "")

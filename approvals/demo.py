@@ -7,6 +7,8 @@ from django.db import transaction
 
 from approvals import clock, roles, services
 from approvals.models import Company, CompanyMember
+from parties.models import ScreeningListEntry
+from parties.services import SAMPLE_LIST_PATH, screening_list_load
 
 COMPANY_A = {"legal_name": "Shenzhen Lattice Compute Co., Ltd.", "uscc": "91440300MA5G8K2L7N",
              "approved_customer": True, "approved_customer_reference": "AC-2026-0042"}
@@ -132,3 +134,10 @@ def demo_seed(*, password: str) -> None:
     filed(applicant_b, _declaration(INFERENCE_PURPOSE, "cloud_services", end_user="Hangzhou Riverbend Cloud Ltd.",
                                     deployment_site="Riverbend DC-2, Xiaoshan, Hangzhou"),
           [_line("nvidia-h200", 256, "32500.00")])
+    # An open request whose end user, written in Chinese characters, may be a listed entity (the invented sample
+    # list's first entry): the desk shows an open party match that blocks approval until a reviewer decides it.
+    if not ScreeningListEntry.objects.exists():
+        screening_list_load(path=SAMPLE_LIST_PATH, source="sample")
+    filed(applicant_a, _declaration(INFERENCE_PURPOSE, "inference_serving", end_user="深圳龙岗精密计算有限公司",
+                                    deployment_site="Longgang Science Park, Shenzhen"),
+          [_line("nvidia-h20", 96, "12000.00")])

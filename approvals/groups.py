@@ -7,7 +7,7 @@ READ_WORKFLOW = [
     f"approvals.view_{model}"
     for model in ("company", "companymember", "importrequest", "requestline", "informationrequest",
                   "assessment", "document", "reviewevent", "licence", "licenceline", "shipment", "shipmentline",
-                  "endusereport", "licenceevent")
+                  "endusereport", "licenceevent", "partymatch", "approvedcustomerchange")
 ]
 GROUP_PERMISSIONS = {
     REVIEWER_GROUP: [*READ_WORKFLOW, "approvals.review_importrequest", "chips.view_chipmodel"],

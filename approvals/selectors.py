@@ -171,6 +171,25 @@ def open_exposure(*, company_id: int, exclude_import_request_id: int | None = No
     return {"units": totals["units"] or 0, "tpp": totals["tpp"] or 0.0}
 
 
+def cap_position(*, import_request: ImportRequest) -> dict:
+    """Where the request's company stands against the customer cap (for the desk): licensed units in the window
+    without this request, this request's units (approved ones once decided), other open requests' exposure,
+    the room left, and the company's approved-customer standing today."""
+    policy = CURRENT_SCREENING_POLICY
+    company = import_request.company
+    licensed = rolling_totals(company_id=company.pk, exclude_import_request_id=import_request.pk)["units"]
+    exposure = open_exposure(company_id=company.pk, exclude_import_request_id=import_request.pk)["units"]
+    this = import_request.total_units
+    return {
+        "cap": policy.rolling_units_cap, "window_days": policy.rolling_window_days,
+        "source": policy.sources.get("rolling_units_cap", ""),
+        "licensed": licensed, "this": this, "open_exposure": exposure, "after": licensed + this,
+        "room": max(policy.rolling_units_cap - licensed, 0), "over": licensed + this > policy.rolling_units_cap,
+        "approved_customer": company.is_approved_customer(), "reference": company.approved_customer_reference,
+        "valid_until": company.approved_customer_valid_until,
+    }
+
+
 def unread_notifications(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).select_related("import_request")
 

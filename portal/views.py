@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from approvals import guards, notifications, roles, selectors, services
+from approvals.controls import approved_customer_warning
 from approvals.errors import WorkflowError
 from approvals.models import EndUseReport, ImportRequest, Licence
 from approvals.policy import CURRENT_SCREENING_POLICY, FILING_LIMITS
@@ -288,6 +289,8 @@ def _order_form(request, order: ImportRequest | None):
     statement = (form["purpose_statement"].value() or "").strip()
     return render(request, "portal/order_form.html", {
         "order": order,
+        "customer_warning": approved_customer_warning(
+            company=request.membership.company, chips=[line.chip for line in order.lines.all()] if order else None),
         "form": form,
         "formset": formset,
         "form_token": token,
@@ -386,6 +389,8 @@ def _render_detail(request, order: ImportRequest, *, answer_form=None, document_
         "can_withdraw": "withdraw" in actions,
         "can_respond": "respond" in actions and open_question is not None,
         "can_upload": order.status == Status.DRAFT and request.membership.may_file,
+        "customer_warning": approved_customer_warning(company=order.company, chips=[line.chip for line in lines])
+        if order.status == Status.DRAFT else None,
         "answer_form": answer_form or AnswerForm(),
         "document_form": document_form or DocumentForm(),
     }, status=status)
@@ -500,6 +505,7 @@ def request_submit(request, public_id):
             return redirect("portal:request_detail", public_id=order.public_id)
     return render(request, "portal/submit_confirm.html", {
         "order": order,
+        "customer_warning": approved_customer_warning(company=order.company, chips=[line.chip for line in lines]),
         "lines": lines,
         "documents": list(order.documents.all()),
         "problems": _problem_list(problems),

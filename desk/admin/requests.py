@@ -1,12 +1,12 @@
 """The review desk's workflow records: queues and case pages that read, and actions that call the services."""
 from django.contrib import admin
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from approvals import audit, roles, selectors
+from approvals import audit, roles, selectors, services
 from approvals.models import (
     Assessment,
     Company,
@@ -15,11 +15,13 @@ from approvals.models import (
     ImportRequest,
     InformationRequest,
     Notification,
+    PartyMatch,
     ReviewEvent,
 )
 from approvals.policy import CURRENT_SCREENING_POLICY
 from approvals.states import OPEN, Status
 from desk.actions import claim_view, desk_actions, release_view, transition_view
+from desk.screening import PartyMatchDisposeForm, approved_customer_view, party_match_dispose_view
 
 FLAG_CODES = tuple(code for code, rule in CURRENT_SCREENING_POLICY.rules.items() if rule.flag)
 
@@ -45,6 +47,19 @@ class FlagFilter(admin.SimpleListFilter):
             Q(flags=code) | Q(flags__startswith=f"{code} ") | Q(flags__endswith=f" {code}")
             | Q(flags__contains=f" {code} ")
         )
+
+
+class PartyMatchFilter(admin.SimpleListFilter):
+    title = "denied-party screening"
+    parameter_name = "parties"
+
+    def lookups(self, request, model_admin):
+        return [(PartyMatch.State.OPEN, "Open matches"), (PartyMatch.State.TRUE_MATCH, "True matches")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in (PartyMatch.State.OPEN, PartyMatch.State.TRUE_MATCH):
+            return queryset
+        return queryset.filter(Exists(PartyMatch.objects.filter(import_request=OuterRef("pk"), state=self.value())))
 
 
 class CaseFilter(admin.SimpleListFilter):
@@ -86,7 +101,7 @@ class ImportRequestAdmin(ReadOnlyAdmin):
         "reference", "company", "status", "tier", "risk_score", "h100e_display", "sla_display", "assignee",
         "flags_display",
     )
-    list_filter = ("status", "tier", FlagFilter, CaseFilter)
+    list_filter = ("status", "tier", FlagFilter, PartyMatchFilter, CaseFilter)
     list_select_related = ("company", "assignee")
     search_fields = ("reference", "company__legal_name", "company__uscc")
     show_full_result_count = False
@@ -149,6 +164,10 @@ class ImportRequestAdmin(ReadOnlyAdmin):
             path("<path:object_id>/release/",
                  wrap(require_POST(lambda request, object_id: release_view(self, request, object_id))),
                  name="approvals_importrequest_release"),
+            path("<path:object_id>/party-matches/<int:match_id>/decide/",
+                 wrap(require_POST(lambda request, object_id, match_id: party_match_dispose_view(
+                     self, request, object_id, match_id))),
+                 name="approvals_importrequest_party_match"),
             path("<path:object_id>/do/<slug:action>/",
                  wrap(lambda request, object_id, action: transition_view(self, request, object_id, action)),
                  name="approvals_importrequest_action"),
@@ -183,7 +202,13 @@ class ImportRequestAdmin(ReadOnlyAdmin):
             "case_information_requests": information_requests,
             "case_assessment": assessment,
             "case_metrics": metrics,
-            "case_rolling": selectors.rolling_totals(company_id=import_request.company_id),
+            "case_cap": selectors.cap_position(import_request=import_request),
+            "case_party_matches": [
+                {"match": match, "url": reverse("admin:approvals_importrequest_party_match",
+                                                args=[import_request.pk, match.pk])}
+                for match in import_request.party_matches.select_related("decided_by")
+            ],
+            "case_party_form": PartyMatchDisposeForm() if roles.is_reviewer(user) else None,
             "case_timeline": list(selectors.request_timeline(import_request=import_request)),
             "case_chain_break": chain_break,
             "case_actions": desk_actions(import_request, user),
@@ -259,7 +284,60 @@ class CompanyMemberInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    list_display = ("legal_name", "uscc", "approved_customer", "approved_customer_reference")
+    """Companies: details edited by administrators through ``company_save`` (a new name or identifier is screened
+    again); the approved-customer status only through its own form, by senior reviewers, with a reason."""
+
+    change_form_template = "desk/company/change_form.html"
+    list_display = ("legal_name", "uscc", "approved_customer", "approved_customer_reference",
+                    "approved_customer_valid_until")
     list_filter = ("approved_customer",)
     search_fields = ("legal_name", "uscc")
     inlines = (CompanyMemberInline,)
+    readonly_fields = ("approved_customer", "approved_customer_reference", "approved_customer_valid_until")
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/approved-customer/",
+                 wrap(lambda request, object_id: approved_customer_view(self, request, object_id)),
+                 name="approvals_company_approved_customer"),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        services.company_save(company=obj, changed=form.changed_data if change else ["legal_name", "uscc"])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        company = self.get_object(request, object_id)
+        if company is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "company_status_changes": list(company.approved_customer_changes.select_related("changed_by")[:50]),
+                "company_may_set_status": roles.is_senior_reviewer(request.user),
+                "company_status_url": reverse("admin:approvals_company_approved_customer", args=[company.pk]),
+                "company_approval_lapsed": company.approved_customer and not company.is_approved_customer(),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(PartyMatch)
+class PartyMatchAdmin(ReadOnlyAdmin):
+    """Possible denied-party matches across cases, open ones first by default filter; decided on the case page."""
+
+    list_display = ("created_at", "case_link", "kind", "party_name", "entry_name", "entry_list", "score", "state",
+                    "decided_by")
+    list_filter = ("state", "kind")
+    list_select_related = ("import_request", "decided_by")
+    search_fields = ("party_name", "entry_name", "import_request__reference")
+    show_full_result_count = False
+    fields = ("import_request", "kind", "party_name", "entry_name", "entry_list", "entry_number", "score", "reason",
+              "state", "rationale", "decided_by", "decided_at", "created_at")
+    readonly_fields = fields
+
+    def get_ordering(self, request):
+        return ["state", "-created_at"]
+
+    @admin.display(description="case", ordering="import_request__reference")
+    def case_link(self, match: PartyMatch) -> str:
+        url = reverse("admin:approvals_importrequest_change", args=[match.import_request_id])
+        return format_html('<a href="{}#case-parties">{}</a>', url, match.import_request.reference)

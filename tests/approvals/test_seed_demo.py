@@ -34,6 +34,10 @@ def test_creates_accounts_and_requests_in_several_states(settings, capsys, monke
     assert [(line.chip.slug, line.approved, line.shipped) for line in active.lines.all()] == [("nvidia-h20", 32, 20)]
     assert list(EndUseReport.objects.filter(licence=active).values_list("state", flat=True)) == ["due"]
     assert [(line.chip.slug, line.approved) for line in licences["suspended"].lines.all()] == [("nvidia-h20", 24)]
+    flagged = ImportRequest.objects.get(end_user="深圳龙岗精密计算有限公司")
+    assert flagged.status == "under_review"
+    assert list(flagged.party_matches.values_list("kind", "entry_name", "state")) == [
+        ("end_user", "Shenzhen Longgang Precision Computing Co., Ltd.", "open")]
     call_command("seed_demo", force=True)
     assert "already present" in capsys.readouterr().out
-    assert ImportRequest.objects.count() == 7
+    assert ImportRequest.objects.count() == 8
