@@ -25,6 +25,7 @@ class Company(models.Model):
     class Meta:
         verbose_name_plural = "companies"
         ordering = ["legal_name"]
+        indexes = [models.Index(fields=["legal_name", "-id"], name="company_name")]
 
     def __str__(self) -> str:
         return self.legal_name

@@ -21,7 +21,11 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["-created_at", "-id"], name="notification_created"),
+            models.Index(fields=["kind", "-created_at", "-id"], name="notification_kind_created"),
+        ]
 
     def __str__(self) -> str:
         return self.subject

@@ -56,6 +56,12 @@ class ReviewEvent(ChainedEvent):
     class Meta:
         ordering = ["import_request_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["import_request", "seq"], name="event_seq_per_request")]
+        # The desk's audit-trail list: newest first, whole or by action or by the actor's role.
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="review_event_at"),
+            models.Index(fields=["action", "-at", "-id"], name="review_event_action_at"),
+            models.Index(fields=["actor_role", "-at", "-id"], name="review_event_role_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.import_request} #{self.seq} {self.action}"
@@ -74,6 +80,12 @@ class LicenceEvent(ChainedEvent):
     class Meta:
         ordering = ["licence_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["licence", "seq"], name="event_seq_per_licence")]
+        # The desk's audit-trail list: newest first, whole or by action or by the actor's role.
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="licence_event_at"),
+            models.Index(fields=["action", "-at", "-id"], name="licence_event_action_at"),
+            models.Index(fields=["actor_role", "-at", "-id"], name="licence_event_role_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.licence} #{self.seq} {self.action}"

@@ -55,6 +55,8 @@ class Licence(FSMModelMixin, models.Model):
             models.Index(fields=["holder", "-issued_at"], name="licence_holder_issued"),
             models.Index(fields=["status", "valid_until"], name="licence_status_valid"),
             models.Index(fields=["-issued_at", "-id"], name="licence_issued"),
+            models.Index(fields=["status", "-issued_at", "-id"], name="licence_status_issued"),
+            models.Index(fields=["-issued_at", "-id"], name="licence_flagged_issued", condition=~models.Q(flags="")),
         ]
         permissions = [("sign_off_licence", "Can suspend, reinstate and revoke licences")]
 

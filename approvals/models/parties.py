@@ -44,7 +44,10 @@ class PartyMatch(models.Model):
     class Meta:
         ordering = ["-score", "id"]
         constraints = [models.UniqueConstraint(fields=["import_request", "match_key"], name="party_match_once")]
-        indexes = [models.Index(fields=["state", "-created_at"], name="party_match_state")]
+        indexes = [
+            models.Index(fields=["state", "-created_at", "-id"], name="party_match_state"),
+            models.Index(fields=["kind", "state", "-created_at", "-id"], name="party_match_kind_state"),
+        ]
         verbose_name_plural = "party matches"
 
     def __str__(self) -> str:

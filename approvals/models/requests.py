@@ -10,7 +10,7 @@ from django_fsm import FSMField, FSMModelMixin
 from approvals.models.companies import Company
 from approvals.models.fsm import fsm_methods
 from approvals.policy import FILING_LIMITS
-from approvals.states import TRANSITIONS, Status, Tier
+from approvals.states import OPEN, TRANSITIONS, Status, Tier
 from chips.models import ChipModel
 from chips.policy import CURRENT_CAPABILITY_POLICY
 
@@ -109,7 +109,16 @@ class ImportRequest(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["company", "-updated_at"], name="ir_company_updated"),
             models.Index(fields=["-updated_at"], name="ir_updated"),
-            models.Index(fields=["status", "sla_due"], name="ir_status_sla"),
+            # The desk's queue reads its first page in its order (SLA due, submitted, id) from these, whole or by
+            # status, tier, assignee, open requests only or flagged ones only; never sorting the table.
+            models.Index(fields=["sla_due", "submitted_at", "id"], name="ir_queue"),
+            models.Index(fields=["status", "sla_due", "submitted_at", "id"], name="ir_status_sla"),
+            models.Index(fields=["tier", "sla_due", "submitted_at", "id"], name="ir_tier_queue"),
+            models.Index(fields=["assignee", "sla_due", "submitted_at", "id"], name="ir_assignee_queue"),
+            models.Index(fields=["sla_due", "submitted_at", "id"], name="ir_open_queue",
+                         condition=models.Q(status__in=sorted(OPEN))),
+            models.Index(fields=["sla_due", "submitted_at", "id"], name="ir_flagged_queue",
+                         condition=~models.Q(flags="")),
             models.Index(fields=["status", "submitted_at"], name="ir_status_submitted"),
             models.Index(fields=["company", "status", "decided_at"], name="ir_company_decided"),
         ]
@@ -176,7 +185,10 @@ class InformationRequest(models.Model):
 
     class Meta:
         ordering = ["asked_at", "id"]
-        indexes = [models.Index(fields=["import_request", "answered_at"], name="inforeq_request_open")]
+        indexes = [
+            models.Index(fields=["import_request", "answered_at"], name="inforeq_request_open"),
+            models.Index(fields=["asked_at", "id"], name="inforeq_asked"),
+        ]
 
     def __str__(self) -> str:
         return f"Question on {self.import_request}"
@@ -202,6 +214,11 @@ class Assessment(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["import_request", "input_hash"], name="assessment_once_per_input"),
+        ]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="assessment_created"),
+            models.Index(fields=["tier", "-created_at", "-id"], name="assessment_tier_created"),
+            models.Index(fields=["policy_version", "-created_at", "-id"], name="assessment_policy_created"),
         ]
 
     def __str__(self) -> str:
@@ -237,6 +254,7 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["uploaded_at", "id"], name="document_uploaded")]
 
     def __str__(self) -> str:
         return self.original_name

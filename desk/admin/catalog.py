@@ -5,12 +5,13 @@ from django.utils.html import format_html
 
 from chips.models import ChipModel, RescoreJob
 from chips.services import chip_changes_announce
+from desk.lists import DeskModelAdmin
 
 RECENT_JOBS = 5
 
 
 @admin.register(ChipModel)
-class ChipModelAdmin(admin.ModelAdmin):
+class ChipModelAdmin(DeskModelAdmin):
     change_form_template = "desk/chipmodel/change_form.html"
     list_display = (
         "slug", "vendor", "name", "origin_country", "tpp_display", "pd_display", "classification",
@@ -61,7 +62,7 @@ class ChipModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(RescoreJob)
-class RescoreJobAdmin(admin.ModelAdmin):
+class RescoreJobAdmin(DeskModelAdmin):
     """Progress and result of re-scoring runs; written by the task only."""
 
     change_form_template = "desk/rescorejob/change_form.html"

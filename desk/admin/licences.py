@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from approvals import audit, selectors
+from approvals import audit, search, selectors
 from approvals.models import EndUseReport, Licence, LicenceEvent, LicenceLine, ShipmentLine
 from desk.admin.requests import ReadOnlyAdmin, document_url
 from desk.licence_actions import (
@@ -18,6 +18,7 @@ from desk.licence_actions import (
     report_accept_view,
     report_follow_up_view,
 )
+from desk.lists import ReferenceSearchMixin
 
 VIEW_PERMISSION = "approvals.view_licence"
 
@@ -47,8 +48,8 @@ class LicenceAdmin(ReadOnlyAdmin):
     )
     list_filter = ("status", FlaggedFilter)
     list_select_related = ("holder",)
-    search_fields = ("number", "holder__legal_name")
-    show_full_result_count = False
+    search_fields = ("number", "holder__legal_name", "holder__uscc")
+    search_help_text = "A licence number (CGL-2026-000123, or its start), the holder's USCC (or its start) or name."
     fieldsets = (
         ("Licence", {"fields": (
             "number", "holder", "request_display", "status", "valid_from", "valid_until", "conditions",
@@ -64,6 +65,9 @@ class LicenceAdmin(ReadOnlyAdmin):
 
     def get_ordering(self, request):
         return ["-issued_at", "-id"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return search.licence_search(queryset, search_term), False
 
     @admin.display(description="approved", ordering="total_units")
     def approved_display(self, obj: Licence) -> str:
@@ -159,13 +163,14 @@ class LicenceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LicenceEvent)
-class LicenceEventAdmin(ReadOnlyAdmin):
+class LicenceEventAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
     """The licences' audit trail: nobody, superusers included, can add, change or delete an event here."""
 
     list_display = ("licence", "seq", "action", "from_status", "to_status", "actor", "actor_role", "at")
     list_filter = ("action", "actor_role")
     list_select_related = ("licence", "actor")
     search_fields = ("licence__number",)
+    reference_field = "licence__number"
     readonly_fields = (
         "licence", "seq", "action", "from_status", "to_status", "actor", "actor_role", "at", "comment", "payload",
         "prev_hash", "hash",

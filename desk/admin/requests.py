@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from approvals import audit, roles, selectors, services
+from approvals import audit, roles, search, selectors, services
 from approvals.models import (
     Assessment,
     Company,
@@ -21,6 +21,7 @@ from approvals.models import (
 from approvals.policy import CURRENT_SCREENING_POLICY
 from approvals.states import OPEN, Status
 from desk.actions import claim_view, desk_actions, release_view, transition_view
+from desk.lists import DeskModelAdmin, ReferenceSearchMixin
 from desk.screening import PartyMatchDisposeForm, approved_customer_view, party_match_dispose_view
 
 FLAG_CODES = tuple(code for code, rule in CURRENT_SCREENING_POLICY.rules.items() if rule.flag)
@@ -42,8 +43,9 @@ class FlagFilter(admin.SimpleListFilter):
         code = self.value()
         if code not in FLAG_CODES:
             return queryset
-        # Flags are stored space-separated; match whole codes, never a code inside a longer one.
-        return queryset.filter(
+        # Flags are stored space-separated; match whole codes, never a code inside a longer one. The first
+        # condition lets PostgreSQL read the partial index of flagged requests (most requests have no flag).
+        return queryset.exclude(flags="").filter(
             Q(flags=code) | Q(flags__startswith=f"{code} ") | Q(flags__endswith=f" {code}")
             | Q(flags__contains=f" {code} ")
         )
@@ -80,7 +82,7 @@ class CaseFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(DeskModelAdmin):
     """Workflow records are written by the services only; the admin shows them."""
 
     def has_add_permission(self, request, obj=None):
@@ -103,8 +105,9 @@ class ImportRequestAdmin(ReadOnlyAdmin):
     )
     list_filter = ("status", "tier", FlagFilter, PartyMatchFilter, CaseFilter)
     list_select_related = ("company", "assignee")
-    search_fields = ("reference", "company__legal_name", "company__uscc")
-    show_full_result_count = False
+    search_fields = ("reference", "company__legal_name", "company__uscc", "end_user")
+    search_help_text = ("A reference (IR-2026-000123, or its start), a USCC (or its start), or part of the company's "
+                        "or the end user's name.")
     fieldsets = (
         ("Case", {"fields": (
             "reference", "public_id", "company", "created_by", "status", "tier", "risk_score", "flags", "queue",
@@ -130,7 +133,11 @@ class ImportRequestAdmin(ReadOnlyAdmin):
         )
 
     def get_ordering(self, request):
+        # Read in this order from the index ir_queue (and its per-status, per-tier and per-assignee siblings).
         return [F("sla_due").asc(nulls_last=True), "submitted_at", "id"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return search.import_request_search(queryset, search_term), False
 
     @admin.display(description="H100-eq.", ordering="total_tpp")
     def h100e_display(self, obj: ImportRequest) -> str:
@@ -231,7 +238,7 @@ def _number(value) -> str:
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(ReadOnlyAdmin):
+class ReviewEventAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
     """The audit trail: nobody, superusers included, can add, change or delete an event here."""
 
     list_display = ("import_request", "seq", "action", "from_status", "to_status", "actor", "actor_role", "at")
@@ -247,7 +254,7 @@ class ReviewEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyAdmin):
+class AssessmentAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
     list_display = ("import_request", "tier", "risk_score", "policy_version", "created_at")
     list_filter = ("tier", "policy_version")
     list_select_related = ("import_request",)
@@ -255,14 +262,14 @@ class AssessmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InformationRequest)
-class InformationRequestAdmin(ReadOnlyAdmin):
+class InformationRequestAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
     list_display = ("import_request", "asked_by", "asked_at", "due_date", "answered_at")
     list_select_related = ("import_request", "asked_by")
     search_fields = ("import_request__reference", "question", "answer")
 
 
 @admin.register(Document)
-class DocumentAdmin(ReadOnlyAdmin):
+class DocumentAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
     list_display = ("original_name", "import_request", "content_type", "size", "uploaded_by", "uploaded_at")
     list_select_related = ("import_request", "uploaded_by")
     search_fields = ("import_request__reference", "original_name", "sha256")
@@ -283,7 +290,7 @@ class CompanyMemberInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(DeskModelAdmin):
     """Companies: details edited by administrators through ``company_save`` (a new name or identifier is screened
     again); the approved-customer status only through its own form, by senior reviewers, with a reason."""
 
@@ -321,7 +328,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartyMatch)
-class PartyMatchAdmin(ReadOnlyAdmin):
+class PartyMatchAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
     """Possible denied-party matches across cases, open ones first by default filter; decided on the case page."""
 
     list_display = ("created_at", "case_link", "kind", "party_name", "entry_name", "entry_list", "score", "state",
@@ -329,13 +336,12 @@ class PartyMatchAdmin(ReadOnlyAdmin):
     list_filter = ("state", "kind")
     list_select_related = ("import_request", "decided_by")
     search_fields = ("party_name", "entry_name", "import_request__reference")
-    show_full_result_count = False
     fields = ("import_request", "kind", "party_name", "entry_name", "entry_list", "entry_number", "score", "reason",
               "state", "rationale", "decided_by", "decided_at", "created_at")
     readonly_fields = fields
 
     def get_ordering(self, request):
-        return ["state", "-created_at"]
+        return ["state", "-created_at", "-id"]
 
     @admin.display(description="case", ordering="import_request__reference")
     def case_link(self, match: PartyMatch) -> str:
