@@ -128,7 +128,10 @@ class ImportRequestAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         # Drafts are the company's unfinished work: the regulator sees a request from submission on.
-        return super().get_queryset(request).exclude(status=Status.DRAFT).select_related(
+        queryset = super().get_queryset(request).exclude(status=Status.DRAFT)
+        if getattr(request.resolver_match, "url_name", "") == "approvals_importrequest_changelist":
+            return queryset  # the list joins only its list_select_related (no assessment, no licence per row)
+        return queryset.select_related(
             "company", "assignee", "created_by", "escalated_by", "current_assessment", "licence"
         )
 
