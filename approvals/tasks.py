@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from approvals import notifications, outbox, services
+from approvals import notifications, outbox, selectors, services
 
 TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
 RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
@@ -58,6 +58,12 @@ def mark_overdue_end_use_reports() -> int:
 @shared_task(name="approvals.tasks.send_sla_reminders", acks_late=True)
 def send_sla_reminders() -> int:
     return notifications.sla_reminders_send(today=timezone.localdate())
+
+
+@shared_task(name="approvals.tasks.refresh_dashboard", acks_late=True)
+def refresh_dashboard() -> None:
+    """The desk dashboard's snapshot, computed ahead of the page (the page reads it from the cache)."""
+    selectors.dashboard_figures_refresh(first_month=selectors.dashboard_first_month(today=timezone.localdate()))
 
 
 @shared_task(name="approvals.tasks.purge_idempotency_keys", acks_late=True)

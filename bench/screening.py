@@ -6,26 +6,44 @@ screening task's own work: assessment stored, transition with row lock and audit
 notification task published (to an in-memory broker: a worker would run it elsewhere).
 
     .venv/bin/python bench/screening.py [--count 10000]
+
+Burst mode: PostgreSQL, Redis and real Celery workers. Drafts made beforehand are submitted over the API as fast
+as it takes them (from --clients threads, against gunicorn), two workers screen them, and it prints each request's
+latency from submit to under_review (p50, p95, p99, max, from the audit events' times) and the throughput of the
+submits and of the screening. Works in its own database (chipgate_burst, dropped and created) and Redis db 12.
+
+    .venv/bin/python bench/screening.py --burst 300 [--workers 2] [--concurrency 1] [--clients 16]
 """
 import argparse
+import contextlib
+import http.client
+import json
 import logging
 import os
+import signal
+import socket
+import statistics
+import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BURST = "--burst" in sys.argv
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-import django
+if not BURST:  # the burst drives separate processes; this one needs no Django of its own
+    import django
 
-django.setup()
+    django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+    from django.utils import timezone
 
 LINES = (("nvidia-h200", 64, "32000.00"), ("nvidia-h20", 128, "12000.00"), ("nvidia-h200", 8, "31500.00"))
 
@@ -89,7 +107,17 @@ def screen_in_memory(count, chips):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
-    count = parser.parse_args().count
+    parser.add_argument("--burst", type=int, help="submit this many requests over the API to real workers")
+    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes (burst)")
+    parser.add_argument("--concurrency", type=int, default=1, help="pool processes per worker (burst)")
+    parser.add_argument("--clients", type=int, default=16, help="threads submitting (burst)")
+    parser.add_argument("--database", default="chipgate_burst", help="scratch database (burst; dropped, created)")
+    parser.add_argument("--redis-db", type=int, default=12, help="Redis database (burst; flushed)")
+    args = parser.parse_args()
+    if args.burst:
+        burst(args)
+        return
+    count = args.count
 
     logging.disable(logging.INFO)
     # Follow-up tasks (notifications) are published as in production but not run here: a worker would
@@ -114,6 +142,155 @@ def main():
     print(f"same scoring with no database:                                    {memory_rate:,.0f} requests/s "
           f"({memory_seconds:.2f} s)")
     print(f"ratio no-database / database: {memory_rate / db_rate:,.1f}x")
+
+
+
+# Burst: submit over the API, screen with real workers --------------------------------------------------------
+
+BIN = Path(sys.executable).parent
+BURST_SEED = """
+import json
+from rest_framework.authtoken.models import Token
+from approvals.models import CompanyMember
+from tests.factories import ApplicantFactory, CompanyFactory, StaffFactory, draft_request, line
+
+COMPANIES = 20
+members, drafts = [], []
+for index in range(COMPANIES):
+    company = CompanyFactory(legal_name=f"Burst Compute {index}", approved_customer=True)
+    members.append(ApplicantFactory(username=f"burst-{index}", email=f"burst-{index}@company.example",
+                                    membership__company=company, membership__role=CompanyMember.CompanyRole.ADMIN))
+for index in range(2):
+    StaffFactory(username=f"reviewer-{index}", email=f"reviewer-{index}@regulator.example", groups=["reviewer"])
+tokens = {member.pk: Token.objects.create(user=member).key for member in members}
+for index in range(COUNT):
+    member = members[index % COMPANIES]
+    draft = draft_request(member, lines=[line("nvidia-h200", 8 + index % 56), line("nvidia-h20", 16, "12000.00")])
+    drafts.append([tokens[member.pk], str(draft.public_id)])
+print(json.dumps(drafts))
+"""
+LATENCIES = """
+import json
+from django.db.models import Max, Min
+from approvals.models import ImportRequest, ReviewEvent
+screened = ImportRequest.objects.filter(status="under_review").count()
+events = ReviewEvent.objects.filter(action__in=["submit", "screen"]).values_list("import_request_id", "action", "at")
+times = {}
+for request_id, action, at in events:
+    times.setdefault(request_id, {})[action] = at.timestamp()
+print(json.dumps({"screened": screened, "times": list(times.values())}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def burst(args) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {args.database}")
+    subprocess.run(["redis-cli", "-n", str(args.redis_db), "flushdb"], check=True, capture_output=True)
+    base = {key: value for key, value in os.environ.items()
+            if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CHIPGATE_", "CELERY_"))}
+    env = {
+        **base, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "false",
+        "DJANGO_LOG_LEVEL": "WARNING", "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
+        "DATABASE_CONN_MAX_AGE": "600", "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "CHIPGATE_API_THROTTLE_RATE": "100000000/min", "CHIPGATE_API_AUTH_CACHE_SECONDS": "0",
+    }
+
+    def manage(*arguments: str) -> str:
+        result = subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, capture_output=True,
+                                text=True, timeout=3600, check=False)
+        if result.returncode != 0:
+            raise SystemExit(f"manage.py {arguments[0]} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    manage("migrate", "--noinput")
+    manage("load_catalog")
+    manage("load_screening_list", str(ROOT / "parties" / "data" / "sample_screening_list.csv"), "--source", "sample")
+    print(f"making {args.burst:,} drafts...", flush=True)
+    drafts = json.loads(manage("shell", "-c", BURST_SEED.replace("COUNT", str(args.burst))).strip().splitlines()[-1])
+
+    port = free_port()
+    processes = [subprocess.Popen(
+        [str(BIN / "gunicorn"), "config.wsgi", "-w", "2", "--threads", "8", "-b", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )]
+    for index in range(args.workers):
+        processes.append(subprocess.Popen(
+            [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency",
+             str(args.concurrency), "-n", f"burst-{index}@%h"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        ))
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            time.sleep(0.2)
+        time.sleep(3)  # the workers connect to the broker
+
+        def submit(draft) -> int:
+            token, public_id = draft
+            connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            try:
+                connection_.request("POST", f"/api/v1/requests/{public_id}/transitions/", body='{"action": "submit"}',
+                                    headers={"Authorization": f"Token {token}", "Content-Type": "application/json"})
+                response = connection_.getresponse()
+                response.read()
+                return response.status
+            finally:
+                connection_.close()
+
+        print(f"submitting {args.burst:,} over the API from {args.clients} threads...", flush=True)
+        started = time.monotonic()
+        with ThreadPoolExecutor(args.clients) as pool:
+            statuses = list(pool.map(submit, drafts))
+        submitted_in = time.monotonic() - started
+        refused = [status for status in statuses if status != 200]
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            done = json.loads(manage("shell", "-c", LATENCIES).strip().splitlines()[-1])
+            if done["screened"] >= args.burst - len(refused):
+                break
+            time.sleep(1)
+    finally:
+        for process in processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+    pairs = [(times["submit"], times["screen"]) for times in done["times"] if "screen" in times]
+    latencies = [screen - submit for submit, screen in pairs]
+    first_submit = min(submit for submit, _ in pairs)
+    last_screen = max(screen for _, screen in pairs)
+    print(f"burst of {args.burst:,}: {len(refused)} submits refused; {args.workers} workers x {args.concurrency} "
+          f"process(es); {args.clients} client threads")
+    print(f"submits: {args.burst / submitted_in:,.1f} per second over the API ({submitted_in:.1f} s)")
+    print(f"screened: {len(pairs):,} at {len(pairs) / (last_screen - first_submit):,.1f} per second "
+          f"(first submit to last screen {last_screen - first_submit:.1f} s)")
+    print(f"submit -> under_review: p50 {percentile(latencies, 0.50):.2f} s, p95 {percentile(latencies, 0.95):.2f} s, "
+          f"p99 {percentile(latencies, 0.99):.2f} s, max {max(latencies):.2f} s, "
+          f"mean {statistics.mean(latencies):.2f} s")
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+    if refused or len(pairs) < args.burst:
+        raise SystemExit(f"{len(refused)} submits refused, {args.burst - len(pairs)} not screened")
 
 
 if __name__ == "__main__":

@@ -31,5 +31,6 @@ CELERY_BEAT_SCHEDULE = {
     "overdue-end-use-reports": {"task": "approvals.tasks.mark_overdue_end_use_reports", "schedule": 3600.0},
     "sla-reminders": {"task": "approvals.tasks.send_sla_reminders", "schedule": 3600.0},
     "rescore-sweep-queued": {"task": "chips.tasks.rescore_sweep_queued", "schedule": 300.0},
+    "refresh-dashboard": {"task": "approvals.tasks.refresh_dashboard", "schedule": 60.0},
     "purge-idempotency-keys": {"task": "approvals.tasks.purge_idempotency_keys", "schedule": 86400.0},
 }

@@ -21,6 +21,9 @@ CHIPGATE_OUTBOX_LEASE_SECONDS = env.int("CHIPGATE_OUTBOX_LEASE_SECONDS", default
 # A request still in submitted this long after its submit is screened again (its screening task was lost:
 # the broker was down, or the worker died); the sweep looks this often.
 CHIPGATE_SUBMITTED_SWEEP_SECONDS = env.int("CHIPGATE_SUBMITTED_SWEEP_SECONDS", default=120)
+# The desk dashboard reads a snapshot of its figures that beat refreshes every minute; one older than this is
+# computed again by the page itself.
+CHIPGATE_DASHBOARD_CACHE_SECONDS = env.int("CHIPGATE_DASHBOARD_CACHE_SECONDS", default=150)
 # How many proxies of ours (load balancer, CDN) stand in front of the app. 0: the client's address is the
 # connection's (REMOTE_ADDR) and X-Forwarded-For is ignored; N: the N-th X-Forwarded-For entry from the right.
 # Throttles and the sign-in lockout count per this address (api.addresses.client_address).

@@ -13,6 +13,7 @@ TASK_NAMES = {
     "approvals.tasks.mark_overdue_end_use_reports",
     "approvals.tasks.send_sla_reminders",
     "approvals.tasks.purge_idempotency_keys",
+    "approvals.tasks.refresh_dashboard",
     "chips.tasks.rescore_open_requests",
     "chips.tasks.rescore_sweep_queued",
 }
@@ -31,4 +32,5 @@ def test_every_beat_entry_names_a_registered_task():
         "approvals.tasks.expire_approvals", "approvals.tasks.mark_overdue_end_use_reports",
         "approvals.tasks.send_sla_reminders",
         "chips.tasks.rescore_sweep_queued", "approvals.tasks.purge_idempotency_keys",
+        "approvals.tasks.refresh_dashboard",
     }

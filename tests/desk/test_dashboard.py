@@ -57,3 +57,16 @@ def test_dashboard_is_linked_from_the_index_for_reviewers_only(client, reviewer,
     client.force_login(maintainer)
     assert "/admin/dashboard/" not in client.get("/admin/").content.decode()
     assert client.get("/admin/dashboard/").status_code == 403
+
+
+def test_dashboard_reads_a_snapshot_refreshed_by_beat(client, reviewer, applicant):
+    from approvals.tasks import refresh_dashboard
+
+    client.force_login(reviewer)
+    first = client.get("/admin/dashboard/").context["summary"]
+    request_in_review(applicant)
+    assert client.get("/admin/dashboard/").context["summary"]["by_status"] == first["by_status"]
+    refresh_dashboard()
+    refreshed = client.get("/admin/dashboard/")
+    assert {value: count for _, count, value in refreshed.context["summary"]["by_status"]}["under_review"] == 1
+    assert "Figures as of" in refreshed.content.decode()
