@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from approvals import audit, search, selectors
 from approvals.models import EndUseReport, Licence, LicenceEvent, LicenceLine, ShipmentLine
+from approvals.states import LICENCE_EVENTS, LICENCE_TRANSITIONS, licence_event_label
 from desk.admin.requests import ReadOnlyAdmin, document_url
 from desk.licence_actions import (
     licence_desk_actions,
@@ -18,7 +19,7 @@ from desk.licence_actions import (
     report_accept_view,
     report_follow_up_view,
 )
-from desk.lists import ReferenceSearchMixin
+from desk.lists import ReferenceSearchMixin, known_values_filter
 
 VIEW_PERMISSION = "approvals.view_licence"
 
@@ -167,7 +168,10 @@ class LicenceEventAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
     """The licences' audit trail: nobody, superusers included, can add, change or delete an event here."""
 
     list_display = ("licence", "seq", "action", "from_status", "to_status", "actor", "actor_role", "at")
-    list_filter = ("action", "actor_role")
+    list_filter = (known_values_filter("action", "action", lambda: [
+        (action, licence_event_label(action))
+        for action in dict.fromkeys([move.action for move in LICENCE_TRANSITIONS] + [*LICENCE_EVENTS])
+    ]), "actor_role")
     list_select_related = ("licence", "actor")
     search_fields = ("licence__number",)
     reference_field = "licence__number"

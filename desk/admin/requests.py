@@ -19,9 +19,10 @@ from approvals.models import (
     ReviewEvent,
 )
 from approvals.policy import CURRENT_SCREENING_POLICY
-from approvals.states import OPEN, Status
+from approvals.screening import policy_version
+from approvals.states import CASE_EVENTS, OPEN, TRANSITIONS, Status, event_label
 from desk.actions import claim_view, desk_actions, release_view, transition_view
-from desk.lists import DeskModelAdmin, ReferenceSearchMixin
+from desk.lists import DeskModelAdmin, ReferenceSearchMixin, known_values_filter
 from desk.screening import PartyMatchDisposeForm, approved_customer_view, party_match_dispose_view
 
 FLAG_CODES = tuple(code for code, rule in CURRENT_SCREENING_POLICY.rules.items() if rule.flag)
@@ -245,7 +246,10 @@ class ReviewEventAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
     """The audit trail: nobody, superusers included, can add, change or delete an event here."""
 
     list_display = ("import_request", "seq", "action", "from_status", "to_status", "actor", "actor_role", "at")
-    list_filter = ("action", "actor_role")
+    list_filter = (known_values_filter("action", "action", lambda: [
+        (action, event_label(action))
+        for action in dict.fromkeys([move.action for move in TRANSITIONS] + [*CASE_EVENTS])
+    ]), "actor_role")
     list_select_related = ("import_request", "actor")
     search_fields = ("import_request__reference",)
     readonly_fields = (
@@ -259,7 +263,8 @@ class ReviewEventAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
 @admin.register(Assessment)
 class AssessmentAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
     list_display = ("import_request", "tier", "risk_score", "policy_version", "created_at")
-    list_filter = ("tier", "policy_version")
+    list_filter = ("tier", known_values_filter("policy_version", "policy version",
+                                                   lambda: [(policy_version(), "Current")]))
     list_select_related = ("import_request",)
     search_fields = ("import_request__reference",)
 

@@ -102,3 +102,14 @@ def test_audit_trail_found_by_reference(client, reviewer, standard_case, senior_
     client.force_login(reviewer)
     page = client.get("/admin/approvals/reviewevent/", {"q": standard_case.reference}).content.decode()
     assert standard_case.reference in page and senior_case.reference not in page
+
+
+@pytest.mark.parametrize("url", ["/admin/approvals/reviewevent/", "/admin/approvals/licenceevent/",
+                                 "/admin/approvals/assessment/", LIST_URL, "/admin/approvals/licence/"])
+def test_list_filters_offer_known_values_without_reading_the_table(client, reviewer, approved_case, url):
+    client.force_login(reviewer)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert not [query["sql"] for query in queries if "DISTINCT" in query["sql"].upper()]
+    if "reviewevent" in url:
+        assert "?action__exact=approve" in page and "Approved" in page
