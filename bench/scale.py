@@ -265,6 +265,8 @@ def build(size: int) -> dict:
             FROM approvals_importrequest ir WHERE {synthetic} AND ir.id %% 2 = 0
         """.replace("%(request_base)s", str(request_base)),
             {"chip_a": chips[0], "chip_b": chips[1]})
+        # An assessment's JSON is about 2 kB: compressed in place (as TOAST would past 2 kB) to keep 1M small.
+        sql("ALTER TABLE approvals_assessment SET (toast_tuple_target = 256)")
         sql(f"""
             INSERT INTO approvals_assessment (id, input_hash, policy_version, metrics, line_metrics, factors,
                                               risk_score, tier, flags, created_at, request_id)
