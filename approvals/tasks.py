@@ -27,6 +27,12 @@ def deliver_outbox_message(message_id: int) -> str:
     return outbox.outbox_deliver(message_id=message_id)
 
 
+@shared_task(name="approvals.tasks.deliver_outbox_messages", acks_late=True, **RETRY)
+def deliver_outbox_messages(message_ids: list[int]) -> int:
+    """The rows one transaction wrote, one attempt each; the single-row task stays for messages already queued."""
+    return outbox.outbox_deliver_many(message_ids=message_ids)
+
+
 @shared_task(name="approvals.tasks.sweep_outbox", acks_late=True)
 def sweep_outbox() -> int:
     """Deliver what is due: retries, rows whose broker message was lost, rows of a worker that died."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from approvals import outbox, tasks
 from approvals.models import Notification, OutboxMessage
-from tests.factories import request_in_review
+from tests.factories import request_in_review, submitted_request
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_a_claimed_row_waits_for_its_lease_to_lapse(email, settings):
 
 def test_the_sweep_delivers_in_its_own_task_what_is_due_and_only_that(email, applicant, monkeypatch):
     sent_tasks = []
-    monkeypatch.setattr(tasks.deliver_outbox_message, "delay", lambda *args: sent_tasks.append(args))
+    monkeypatch.setattr(tasks.deliver_outbox_messages, "delay", lambda *args: sent_tasks.append(args))
     later = OutboxMessage.objects.create(kind="email", dedupe_key="email:later", recipient=applicant,
                                          notification=email.notification,
                                          next_attempt_at=timezone.now() + timedelta(minutes=5))
@@ -114,7 +114,7 @@ def test_a_broker_that_is_down_at_commit_loses_nothing(applicant, reviewer, monk
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("Redis is down")
 
-    monkeypatch.setattr(tasks.deliver_outbox_message, "delay", broker_down)
+    monkeypatch.setattr(tasks.deliver_outbox_messages, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         services.request_transition(import_request_id=request.pk, action="request_information", actor=reviewer,
                                     payload={"question": "Which site?"})
@@ -147,3 +147,18 @@ def test_after_a_failed_publish_the_process_stops_trying_for_a_moment(monkeypatc
     with django_capture_on_commit_callbacks(execute=True):
         queue.enqueue_on_commit("approvals.tasks.screen_request", 1)
     assert len(attempts) == 2
+
+
+def test_a_transition_queues_one_delivery_task_for_all_its_emails(applicant, reviewer, reviewer2, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    from approvals import services
+
+    sent_tasks = []
+    monkeypatch.setattr(tasks.deliver_outbox_messages, "delay", lambda *args: sent_tasks.append(args))
+    request = submitted_request(applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_screen(import_request_id=request.pk)
+    emails = list(OutboxMessage.objects.filter(notification__import_request=request,
+                                               notification__kind="new_case").values_list("pk", flat=True))
+    assert len(emails) == 2  # one per reviewer
+    assert len(sent_tasks) == 1 and set(emails) <= set(sent_tasks[0][0])

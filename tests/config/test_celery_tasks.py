@@ -6,6 +6,7 @@ from config.celery import app
 TASK_NAMES = {
     "approvals.tasks.screen_request",
     "approvals.tasks.deliver_outbox_message",
+    "approvals.tasks.deliver_outbox_messages",
     "approvals.tasks.sweep_outbox",
     "approvals.tasks.sweep_submitted",
     "approvals.tasks.lapse_overdue_information",
