@@ -198,7 +198,9 @@ def build(size: int) -> dict:
                 sla_working_days, sla_due, sla_paused_days_left, submitted_at, decided_at, version, created_at,
                 updated_at, assignee_id, company_id, created_by_id, current_assessment_id, last_event_seq,
                 last_event_hash, consignee)
-            SELECT id, gen_random_uuid(), 'IR-' || extract(year FROM created)::int || '-' || lpad(id::text, 6, '0'),
+            SELECT id, gen_random_uuid(),
+                   'IR-' || extract(year FROM created)::int || '-'
+                   || lpad(id::text, greatest(6, length(id::text)), '0'),
                    status, (ARRAY['model_training', 'inference_serving', 'cloud_services', 'research'])[1 + id %% 4],
                    %(purpose)s,
                    (ARRAY['Shenzhen', 'Beijing', 'Hangzhou', 'Shanghai', 'Chengdu', 'Wuhan'])[1 + id %% 6] || ' '
@@ -311,7 +313,8 @@ def build(size: int) -> dict:
                                            updated_at, last_event_seq, last_event_hash, holder_id, import_request_id,
                                            issued_by_id)
             SELECT gen_random_uuid(),
-                   'CGL-' || extract(year FROM ir.decided_at)::int || '-' || lpad(ir.id::text, 6, '0'),
+                   'CGL-' || extract(year FROM ir.decided_at)::int || '-'
+                   || lpad(ir.id::text, greatest(6, length(ir.id::text)), '0'),
                    CASE WHEN ir.decided_at < now() - interval '365 days' THEN 'expired'
                         WHEN ir.id %% 50 = 1 THEN 'suspended' WHEN ir.id %% 50 = 2 THEN 'revoked'
                         WHEN ir.id %% 10 = 3 THEN 'exhausted' ELSE 'active' END,
