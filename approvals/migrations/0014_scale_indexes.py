@@ -96,6 +96,16 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddIndex(
+            model_name='importrequest',
+            index=models.Index(
+                condition=models.Q(
+                    ('assignee__isnull', True),
+                    ('status__in', ['information_requested', 'senior_review', 'submitted', 'under_review']),
+                ),
+                fields=['sla_due', 'submitted_at', 'id'], name='ir_unassigned_queue',
+            ),
+        ),
+        migrations.AddIndex(
             model_name='informationrequest',
             index=models.Index(fields=['asked_at', 'id'], name='inforeq_asked'),
         ),

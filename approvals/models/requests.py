@@ -119,6 +119,8 @@ class ImportRequest(FSMModelMixin, models.Model):
                          condition=models.Q(status__in=sorted(OPEN))),
             models.Index(fields=["sla_due", "submitted_at", "id"], name="ir_flagged_queue",
                          condition=~models.Q(flags="")),
+            models.Index(fields=["sla_due", "submitted_at", "id"], name="ir_unassigned_queue",
+                         condition=models.Q(status__in=sorted(OPEN), assignee__isnull=True)),
             models.Index(fields=["status", "submitted_at"], name="ir_status_submitted"),
             models.Index(fields=["company", "status", "decided_at"], name="ir_company_decided"),
         ]

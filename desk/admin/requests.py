@@ -25,6 +25,7 @@ from desk.actions import claim_view, desk_actions, release_view, transition_view
 from desk.lists import DeskModelAdmin, ReferenceSearchMixin, known_values_filter
 from desk.screening import PartyMatchDisposeForm, approved_customer_view, party_match_dispose_view
 
+PARTY_FILTER_IDS = 10_000
 FLAG_CODES = tuple(code for code, rule in CURRENT_SCREENING_POLICY.rules.items() if rule.flag)
 
 
@@ -62,6 +63,12 @@ class PartyMatchFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in (PartyMatch.State.OPEN, PartyMatch.State.TRUE_MATCH):
             return queryset
+        # The requests' ids first (few: a match is rare), so that PostgreSQL fetches those rows and sorts them
+        # instead of walking the whole queue in order looking for a match; many ids fall back to a semi-join.
+        ids = list(PartyMatch.objects.filter(state=self.value()).order_by().values_list(
+            "import_request_id", flat=True).distinct()[:PARTY_FILTER_IDS + 1])
+        if len(ids) <= PARTY_FILTER_IDS:
+            return queryset.filter(pk__in=ids)
         return queryset.filter(Exists(PartyMatch.objects.filter(import_request=OuterRef("pk"), state=self.value())))
 
 

@@ -97,4 +97,9 @@ def test_the_page_and_its_count_read_indexes(client, reviewer, volume, url):
     for sql, plan in plans:
         for table in BIG_TABLES:
             assert f"Seq Scan on {table}" not in plan, f"{url}: {sql}\n{plan}"
-        assert " Sort " not in f" {plan} " and "Sort Key" not in plan, f"{url}: {sql}\n{plan}"
+        # An incremental sort of rows that an index already returns in their first key's order is fine (it sorts
+        # only ties, and stops at the page's end); a full sort of the rows is not.
+        full_sorts = [line for line in plan.splitlines() if "Sort" in line and "Incremental Sort" not in line
+                      and "Sort Key" not in line and "Presorted Key" not in line and "Sort Method" not in line
+                      and "Full-sort Groups" not in line]
+        assert not full_sorts, f"{url}: {sql}\n{plan}"
