@@ -86,6 +86,7 @@ def screen_with_database(import_request_ids):
 
 def screen_in_memory(count, chips):
     from approvals import screening
+    from approvals.sizing import SizingInput
 
     lines = [
         screening.LineInput(spec=chips[slug].spec, chip_name=str(chips[slug]), quantity=quantity,
@@ -97,8 +98,10 @@ def screen_in_memory(count, chips):
     started = time.perf_counter()
     for index in range(count):
         declaration = screening.Declaration(
-            purpose_category="model_training", approved_customer=True, training_parameters=13_000_000_000,
-            training_tokens=1_000_000_000_000 + index, training_days=60,
+            purpose_category="model_training", approved_customer=True, sizing=SizingInput(
+                purpose_category="model_training", training_parameters=13_000_000_000,
+                training_tokens=1_000_000_000_000 + index, training_days=60,
+            ),
         )
         screening.assess(lines, declaration, rolling)
     return time.perf_counter() - started
