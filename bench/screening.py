@@ -12,7 +12,7 @@ as it takes them (from --clients threads, against gunicorn), two workers screen 
 latency from submit to under_review (p50, p95, p99, max, from the audit events' times) and the throughput of the
 submits and of the screening. Works in its own database (chipgate_burst, dropped and created) and Redis db 12.
 
-    .venv/bin/python bench/screening.py --burst 300 [--workers 2] [--concurrency 1] [--clients 16]
+    .venv/bin/python bench/screening.py --burst 300 [--workers 2] [--concurrency N] [--clients 16]
 """
 import argparse
 import contextlib
@@ -112,7 +112,8 @@ def main():
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--burst", type=int, help="submit this many requests over the API to real workers")
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes (burst)")
-    parser.add_argument("--concurrency", type=int, default=1, help="pool processes per worker (burst)")
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="pool processes per worker (burst; 0: Celery's default, one per CPU, as the Procfile)")
     parser.add_argument("--clients", type=int, default=16, help="threads submitting (burst)")
     parser.add_argument("--database", default="chipgate_burst", help="scratch database (burst; dropped, created)")
     parser.add_argument("--redis-db", type=int, default=12, help="Redis database (burst; flushed)")
@@ -233,8 +234,8 @@ def burst(args) -> None:
     )]
     for index in range(args.workers):
         processes.append(subprocess.Popen(
-            [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency",
-             str(args.concurrency), "-n", f"burst-{index}@%h"],
+            [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "WARNING", "-n", f"burst-{index}@%h",
+             *(["--concurrency", str(args.concurrency)] if args.concurrency else [])],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         ))
     try:
@@ -257,6 +258,7 @@ def burst(args) -> None:
             finally:
                 connection_.close()
 
+        load_before = " ".join(f"{value:.1f}" for value in os.getloadavg())
         print(f"submitting {args.burst:,} over the API from {args.clients} threads...", flush=True)
         started = time.monotonic()
         with ThreadPoolExecutor(args.clients) as pool:
@@ -282,8 +284,9 @@ def burst(args) -> None:
     latencies = [screen - submit for submit, screen in pairs]
     first_submit = min(submit for submit, _ in pairs)
     last_screen = max(screen for _, screen in pairs)
-    print(f"burst of {args.burst:,}: {len(refused)} submits refused; {args.workers} workers x {args.concurrency} "
-          f"process(es); {args.clients} client threads")
+    processes_each = args.concurrency or os.cpu_count()
+    print(f"burst of {args.burst:,}: {len(refused)} submits refused; {args.workers} workers x {processes_each} "
+          f"process(es); {args.clients} client threads; load average before: {load_before}")
     print(f"submits: {args.burst / submitted_in:,.1f} per second over the API ({submitted_in:.1f} s)")
     print(f"screened: {len(pairs):,} at {len(pairs) / (last_screen - first_submit):,.1f} per second "
           f"(first submit to last screen {last_screen - first_submit:.1f} s)")
