@@ -16,6 +16,8 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 
 logger = logging.getLogger(__name__)
 BACKOFF_SECONDS = 5.0
+# Outbox deliveries yield to screening on a busy worker (Redis priorities: 0 is taken first, the default).
+DELIVERY_PRIORITY = 6
 _skip_until = 0.0
 
 

@@ -11,6 +11,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from approvals import notifications, outbox, selectors, services
+from approvals.queue import DELIVERY_PRIORITY
 
 TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
 RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
@@ -21,13 +22,13 @@ def screen_request(import_request_id: int) -> bool:
     return services.request_screen(import_request_id=import_request_id)
 
 
-@shared_task(name="approvals.tasks.deliver_outbox_message", acks_late=True, **RETRY)
+@shared_task(name="approvals.tasks.deliver_outbox_message", acks_late=True, priority=DELIVERY_PRIORITY, **RETRY)
 def deliver_outbox_message(message_id: int) -> str:
     """One delivery attempt; a failure of the far side is scheduled for retry on the row, not here."""
     return outbox.outbox_deliver(message_id=message_id)
 
 
-@shared_task(name="approvals.tasks.deliver_outbox_messages", acks_late=True, **RETRY)
+@shared_task(name="approvals.tasks.deliver_outbox_messages", acks_late=True, priority=DELIVERY_PRIORITY, **RETRY)
 def deliver_outbox_messages(message_ids: list[int]) -> int:
     """The rows one transaction wrote, one attempt each; the single-row task stays for messages already queued."""
     return outbox.outbox_deliver_many(message_ids=message_ids)

@@ -176,13 +176,16 @@ print(json.dumps(drafts))
 LATENCIES = """
 import json
 from django.db.models import Max, Min
-from approvals.models import ImportRequest, ReviewEvent
+from approvals.models import ImportRequest, OutboxMessage, ReviewEvent
 screened = ImportRequest.objects.filter(status="under_review").count()
+pending = OutboxMessage.objects.exclude(state="delivered").count()
+last_delivery = OutboxMessage.objects.aggregate(last=Max("delivered_at"))["last"]
 events = ReviewEvent.objects.filter(action__in=["submit", "screen"]).values_list("import_request_id", "action", "at")
 times = {}
 for request_id, action, at in events:
     times.setdefault(request_id, {})[action] = at.timestamp()
-print(json.dumps({"screened": screened, "times": list(times.values())}))
+print(json.dumps({"screened": screened, "times": list(times.values()), "pending_emails": pending,
+                  "last_delivery": last_delivery.timestamp() if last_delivery else None}))
 """
 
 
@@ -268,7 +271,7 @@ def burst(args) -> None:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             done = json.loads(manage("shell", "-c", LATENCIES).strip().splitlines()[-1])
-            if done["screened"] >= args.burst - len(refused):
+            if done["screened"] >= args.burst - len(refused) and not done["pending_emails"]:
                 break
             time.sleep(1)
     finally:
@@ -290,6 +293,9 @@ def burst(args) -> None:
     print(f"submits: {args.burst / submitted_in:,.1f} per second over the API ({submitted_in:.1f} s)")
     print(f"screened: {len(pairs):,} at {len(pairs) / (last_screen - first_submit):,.1f} per second "
           f"(first submit to last screen {last_screen - first_submit:.1f} s)")
+    if done["last_delivery"]:
+        print(f"emails: {done['pending_emails']} not delivered; the last delivered "
+              f"{done['last_delivery'] - last_screen:.1f} s after the last screening (deliveries yield to screening)")
     print(f"submit -> under_review: p50 {percentile(latencies, 0.50):.2f} s, p95 {percentile(latencies, 0.95):.2f} s, "
           f"p99 {percentile(latencies, 0.99):.2f} s, max {max(latencies):.2f} s, "
           f"mean {statistics.mean(latencies):.2f} s")

@@ -18,7 +18,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down at submit time must not hang the web request: fail fast, the sweep retries.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5,
+    # Priorities on Redis (0 first): a worker takes screening and other default-priority tasks before deliveries
+    # (approvals.queue.DELIVERY_PRIORITY), so a burst of submissions is screened first and its emails follow.
+    "priority_steps": [0, 3, 6, 9], "sep": ":", "queue_order_strategy": "priority",
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TIMEZONE = TIME_ZONE
 
