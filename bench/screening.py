@@ -175,7 +175,7 @@ print(json.dumps(drafts))
 """
 LATENCIES = """
 import json
-from django.db.models import Max, Min
+from django.db.models import Max
 from approvals.models import ImportRequest, OutboxMessage, ReviewEvent
 screened = ImportRequest.objects.filter(status="under_review").count()
 pending = OutboxMessage.objects.exclude(state="delivered").count()
