@@ -113,3 +113,18 @@ def test_list_filters_offer_known_values_without_reading_the_table(client, revie
     assert not [query["sql"] for query in queries if "DISTINCT" in query["sql"].upper()]
     if "reviewevent" in url:
         assert "?action__exact=approve" in page and "Approved" in page
+
+
+@pytest.mark.parametrize(("url", "most"), [
+    ("/admin/approvals/licence/", 7), ("/admin/approvals/partymatch/", 7), ("/admin/approvals/reviewevent/", 7),
+    ("/admin/approvals/licenceevent/", 7), ("/admin/approvals/assessment/", 7), ("/admin/approvals/company/", 7),
+])
+def test_each_desk_list_runs_a_fixed_number_of_queries(client, reviewer, applicant, url, most,
+                                                      django_assert_max_num_queries):
+    from tests.factories import approved_licence
+
+    for _ in range(3):
+        approved_licence(applicant, reviewer)
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(most):
+        assert client.get(url).status_code == 200
