@@ -70,3 +70,16 @@ def test_dashboard_reads_a_snapshot_refreshed_by_beat(client, reviewer, applican
     refreshed = client.get("/admin/dashboard/")
     assert {value: count for _, count, value in refreshed.context["summary"]["by_status"]}["under_review"] == 1
     assert "Figures as of" in refreshed.content.decode()
+
+
+def test_median_days_to_decision_over_the_last_year(client, reviewer, applicant):
+    now = timezone.now()
+    for days in (1, 3, 8):
+        decided = request_in_review(applicant)
+        services.request_transition(import_request_id=decided.pk, action="reject", actor=reviewer,
+                                    payload={"reason_codes": ["other"], "reason": "Not now."})
+        ImportRequest.objects.filter(pk=decided.pk).update(submitted_at=now - timedelta(days=days), decided_at=now)
+    client.force_login(reviewer)
+    summary = client.get("/admin/dashboard/").context["summary"]
+    assert summary["median_days_to_decision"] == pytest.approx(3.0)
+    assert summary["decisions_counted"] == 3
