@@ -42,7 +42,7 @@ from approvals.policy import CURRENT_SCREENING_POLICY
 from approvals.services.assessments import line_inputs
 from approvals.services.licences import OVERDUE_FLAG
 from approvals.sizing import SizingInput
-from approvals.states import LICENCE_COUNTS, LicenceStatus, Role, Status, Tier
+from approvals.states import LicenceStatus, Role, Status, Tier
 from chips.models import ChipModel
 from parties.services import screen_names
 
@@ -83,7 +83,8 @@ NEW_COMPANIES = (
          "senior_review": 2, "draft": 1},
     ),
     CompanySpec(
-        "D", "上海临港星河数据科技有限公司", "91310115MA1K4P8N6Y", "applicant-d", True, "AC-2025-0093", None, "Shanghai",
+        "D", "上海临港星河数据科技有限公司", "91310115MA1K4P8N6Y", "applicant-d", True, "AC-2025-0093", None,
+        "Shanghai",
         ("Lingang Data Centre Campus, Block B, Shanghai", "Zhangjiang Hi-Tech Park, Data Hall 4, Shanghai"),
         ("上海临港星河数据科技有限公司 (own use)", "复旦大学附属中山医院 (Zhongshan Hospital, Fudan University)",
          "上海浦东发展银行 (SPD Bank, customer)", "Shanghai Jiao Tong University", "洋山港智能物流有限公司 (Yangshan "
@@ -109,6 +110,7 @@ NEW_COMPANIES = (
         {"approved": 22, "rejected": 14, "withdrawn": 3, "lapsed": 2, "under_review": 2, "draft": 1},
     ),
 )
+# Companies A and B exist already (approvals/demo.py): their specs give only what their history is made of.
 HISTORY_A = CompanySpec(
     "A", "", "", "applicant-a", True, "", None, "Shenzhen",
     ("Building 3, Qianhai Data Park, Shenzhen", "Guiyang Gui'an Data Centre, Hall C"),
@@ -546,12 +548,13 @@ class _Planner:
         for line in case.lines:
             if line.approved_quantity:
                 by_chip[line.chip] += line.approved_quantity
-        plan = _LicencePlan(dict(
-            holder=case.company, conditions=conditions, valid_from=valid_from,
-            valid_until=valid_from + relativedelta(months=CURRENT_SCREENING_POLICY.approval_validity_months),
-            total_units=sum(by_chip.values()), total_tpp=sum(chip.tpp * units for chip, units in by_chip.items()),
-            issued_by=issuer, issued_at=at,
-        ))
+        plan = _LicencePlan({
+            "holder": case.company, "conditions": conditions, "valid_from": valid_from,
+            "valid_until": valid_from + relativedelta(months=CURRENT_SCREENING_POLICY.approval_validity_months),
+            "total_units": sum(by_chip.values()),
+            "total_tpp": sum(chip.tpp * units for chip, units in by_chip.items()),
+            "issued_by": issuer, "issued_at": at,
+        })
         plan.lines = [LicenceLine(chip=chip, approved=units) for chip, units in by_chip.items()]
         issuer_role = Role.SENIOR_REVIEWER if roles.is_senior_reviewer(issuer) else Role.REVIEWER
         lines_payload = {chip.slug: units for chip, units in by_chip.items()}
@@ -867,7 +870,7 @@ def _write_licences(cases: list[_Case]) -> None:
         by_chip = {line.chip.pk: line for line in plan.lines}
         for line in plan.lines:
             line.licence = licence
-        for shipment, shipment_lines, report, recorded in plan.shipments:
+        for shipment, shipment_lines, report, _ in plan.shipments:
             shipment.licence = report.licence = licence
             for shipment_line in shipment_lines:
                 by_chip[shipment_line.chip.pk].shipped += shipment_line.quantity

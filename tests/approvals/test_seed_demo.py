@@ -122,7 +122,8 @@ def test_companies_have_valid_usccs_and_chinese_legal_names(seeded):
         validate_uscc(company.uscc)
         company.full_clean()
     assert [company.legal_name for company in companies[2:]] == [
-        "北京燕园智算科技有限公司", "上海临港星河数据科技有限公司", "成都蜀云智能计算服务有限公司", "苏州澜湖人工智能有限公司"]
+        "北京燕园智算科技有限公司", "上海临港星河数据科技有限公司", "成都蜀云智能计算服务有限公司",
+        "苏州澜湖人工智能有限公司"]
     assert [company.is_approved_customer() for company in companies] == [True, False, True, True, False, False]
     ended = companies[5]
     assert ended.approved_customer and ended.approved_customer_valid_until < clock.today()
