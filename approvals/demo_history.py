@@ -128,6 +128,10 @@ HISTORY_B = CompanySpec(
     {"rejected": 16, "withdrawn": 4, "lapsed": 2, "under_review": 2, "information_requested": 1},
 )
 OPEN_OUTCOMES = ("under_review", "information_requested", "senior_review")
+# What becomes of licences, in turn (a suspension, a revocation or a surrender needs time after the shipments; a
+# licence issued too recently for it stays active).
+FATES = ("plain", "exhaust", "plain", "plain", "suspend", "plain", "exhaust", "plain", "revoke", "plain", "exhaust",
+         "plain", "reinstate", "plain", "exhaust", "plain", "surrender", "plain", "exhaust", "plain")
 
 PURPOSES = {
     "model_training": (
@@ -300,6 +304,7 @@ class _Planner:
         self.reviewers = [staff["reviewer"], staff["reviewer2"]]
         self.seniors = [staff["senior"], staff["senior2"]]
         self.cap = int(CURRENT_SCREENING_POLICY.rolling_units_cap * CAP_SHARE)
+        self.licences = 0
 
     # Time --------------------------------------------------------------------------------------------------
 
@@ -562,8 +567,9 @@ class _Planner:
                                   lambda: {"request": case.request.reference, "number": plan.licence.number,
                                            "lines": lines_payload}))
         last_day = self.today - timedelta(days=1)
-        fate = rng.choices(("plain", "exhaust", "suspend", "reinstate", "revoke", "surrender"),
-                           weights=(56, 22, 6, 6, 5, 5))[0]
+        # Fates in turn rather than by chance, so that every kind is there whatever the day.
+        self.licences += 1
+        fate = FATES[self.licences % len(FATES)]
         window = (last_day - valid_from).days
         shipments = 0 if window < 10 else rng.choice((1, 1, 2, 2, 3)) if fate == "exhaust" else \
             rng.choice((0, 1, 1, 2, 2, 3))
