@@ -224,3 +224,20 @@ def test_the_history_parties_are_on_no_screening_list(seeded):
     names += [("end_user", name) for name in ImportRequest.objects.exclude(
         end_user="深圳龙岗精密计算有限公司").values_list("end_user", flat=True).distinct()]
     assert screen_names(names, list(Company.objects.values_list("uscc", flat=True))) == []
+
+
+@pytest.mark.parametrize("username", ["applicant-c", "applicant-f"])
+def test_applicants_open_their_history(client, seeded, username):
+    """A request of each status and a licence of each state of the company open in the portal."""
+    user = get_user_model().objects.get(username=username)
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    company_id = user.membership.company_id
+    requests = dict(ImportRequest.objects.filter(company_id=company_id).order_by("-pk")
+                    .values_list("status", "public_id"))
+    for public_id in requests.values():
+        assert client.get(f"/requests/{public_id}/").status_code == 200, public_id
+    licences = dict(Licence.objects.filter(holder_id=company_id).order_by("-pk").values_list("status", "public_id"))
+    assert len(licences) >= 2
+    for public_id in licences.values():
+        assert client.get(f"/licences/{public_id}/").status_code == 200, public_id
