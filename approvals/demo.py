@@ -70,15 +70,17 @@ def demo_exists() -> bool:
 @transaction.atomic
 def demo_seed(*, password: str) -> None:
     User = get_user_model()
+    # Every demo account has the same published password: it is hashed once (each hash costs half a second).
+    password_hash = make_password(password)
     company_a = Company.objects.create(**COMPANY_A)
     company_b = Company.objects.create(**COMPANY_B)
     for username, company in (("applicant-a", company_a), ("applicant-b", company_b)):
-        user = User.objects.create_user(username, f"{username}@example.com", password)
+        user = User.objects.create(username=username, email=f"{username}@example.com", password=password_hash)
         CompanyMember.objects.create(user=user, company=company, role=CompanyMember.CompanyRole.ADMIN)
     staff = {}
     for username, (last, first, groups) in STAFF.items():
-        user = User.objects.create_user(username, f"{username}@regulator.example", password, is_staff=True,
-                                        first_name=first, last_name=last)
+        user = User.objects.create(username=username, email=f"{username}@regulator.example", password=password_hash,
+                                   is_staff=True, first_name=first, last_name=last)
         user.groups.set(Group.objects.filter(name__in=groups))
         staff[username] = user
     applicant_a = User.objects.get(username="applicant-a")
@@ -87,7 +89,7 @@ def demo_seed(*, password: str) -> None:
     if not ScreeningListEntry.objects.exists():
         screening_list_load(path=SAMPLE_LIST_PATH, source="sample")
     history_seed(staff=staff, company_a=company_a, applicant_a=applicant_a, company_b=company_b,
-                 applicant_b=applicant_b, password_hash=make_password(password))
+                 applicant_b=applicant_b, password_hash=password_hash)
 
     def filed(actor, declaration, lines, *, submit=True):
         import_request = services.request_create(actor=actor, data=declaration, lines=lines)
