@@ -788,9 +788,14 @@ def _parties_clear(cases: list[_Case], companies: list[Company]) -> None:
                            "sample list (parties/data/sample_screening_list.csv) for the demo.")
 
 
+def _founded() -> datetime:
+    """When the demo's companies and accounts were set up: before the first request of the history."""
+    return timezone.now() - timedelta(days=HISTORY_DAYS + 60)
+
+
 def _companies(*, senior, password_hash: str) -> list[tuple[CompanySpec, Company, object]]:
     User = get_user_model()
-    founded = timezone.now() - timedelta(days=HISTORY_DAYS + 60)
+    founded = _founded()
     made = []
     for spec in NEW_COMPANIES:
         valid_until = None if spec.ended_days_ago is None else clock.today() - timedelta(days=spec.ended_days_ago)
@@ -822,6 +827,10 @@ def history_seed(*, staff: dict, company_a: Company, applicant_a, company_b: Com
     today = clock.today()
     chips = {chip.slug: chip for chip in ChipModel.objects.filter(slug__in=("nvidia-h200", "nvidia-h20"))}
     planner = _Planner(staff=staff, chips=chips, today=today)
+    # Companies A and B and the staff were there before the history began.
+    Company.objects.filter(pk__in=(company_a.pk, company_b.pk)).update(created_at=_founded())
+    get_user_model().objects.filter(pk__in=[applicant_a.pk, applicant_b.pk, *(user.pk for user in staff.values())]
+                                    ).update(date_joined=_founded())
     companies = [(HISTORY_A, company_a, applicant_a), (HISTORY_B, company_b, applicant_b),
                  *_companies(senior=staff["senior"], password_hash=password_hash)]
     # Company A also holds the demo's requests filed today (about 8,800 units, open or licensed).

@@ -153,6 +153,9 @@ def test_history_spreads_over_twelve_months_in_the_past(seeded):
     today = clock.today()
     first = timezone.localdate(history.order_by("created_at").first().created_at)
     assert today - timedelta(days=366) <= first <= today - timedelta(days=330)
+    earliest = history.order_by("created_at").first().created_at
+    assert all(company.created_at < earliest for company in Company.objects.all())
+    assert not get_user_model().objects.filter(date_joined__gte=earliest).exists()
     assert ReviewEvent.objects.filter(import_request__in=history, at__gte=seeded).count() == 0
     assert LicenceEvent.objects.filter(at__gte=seeded).exclude(licence__issued_at__gte=seeded).count() == 0
     months = Licence.objects.annotate(month=TruncMonth("issued_at")).values("month").distinct().count()
