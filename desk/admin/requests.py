@@ -20,7 +20,9 @@ from approvals.models import (
 )
 from approvals.policy import CURRENT_SCREENING_POLICY
 from approvals.states import OPEN, Status
+from desk import readable
 from desk.actions import claim_view, desk_actions, release_view, transition_view
+from desk.case import case_summary
 from desk.screening import PartyMatchDisposeForm, approved_customer_view, party_match_dispose_view
 
 FLAG_CODES = tuple(code for code, rule in CURRENT_SCREENING_POLICY.rules.items() if rule.flag)
@@ -191,25 +193,26 @@ class ImportRequestAdmin(ReadOnlyAdmin):
             import_request.information_requests.select_related("asked_by", "answered_by").prefetch_related("documents")
         )
         assessment = import_request.current_assessment
-        metrics = []
-        if assessment is not None:
-            metrics = [(name.replace("_", " "), _number(value)) for name, value in assessment.metrics.items()]
+        metrics = readable.metric_rows(assessment.metrics) if assessment is not None else []
         chain_break = audit.audit_verify_request(import_request=import_request)
         licence = getattr(import_request, "licence", None)
+        timeline = list(selectors.request_timeline(import_request=import_request))
+        summary = case_summary(import_request=import_request, timeline=timeline)
         return {
+            "case_summary": summary,
             "case_lines": lines,
             "case_documents": documents,
             "case_information_requests": information_requests,
             "case_assessment": assessment,
             "case_metrics": metrics,
-            "case_cap": selectors.cap_position(import_request=import_request),
+            "case_cap": summary["cap"],
             "case_party_matches": [
                 {"match": match, "url": reverse("admin:approvals_importrequest_party_match",
                                                 args=[import_request.pk, match.pk])}
                 for match in import_request.party_matches.select_related("decided_by")
             ],
             "case_party_form": PartyMatchDisposeForm() if roles.is_reviewer(user) else None,
-            "case_timeline": list(selectors.request_timeline(import_request=import_request)),
+            "case_timeline": timeline,
             "case_chain_break": chain_break,
             "case_actions": desk_actions(import_request, user),
             "case_sla_state": selectors.sla_state(import_request=import_request, today=timezone.localdate()),
@@ -218,16 +221,6 @@ class ImportRequestAdmin(ReadOnlyAdmin):
             "case_licence_lines": list(licence.lines.select_related("chip").order_by("chip__slug")) if licence else [],
             "case_licence_url": reverse("admin:approvals_licence_change", args=[licence.pk]) if licence else "",
         }
-
-
-def _number(value) -> str:
-    if isinstance(value, bool) or value is None:
-        return "-" if value is None else ("yes" if value else "no")
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:.3e}" if abs(value) >= 1e9 else f"{value:,.2f}"
-    return str(value)
 
 
 @admin.register(ReviewEvent)
