@@ -31,6 +31,25 @@ def _policy_flag_labels() -> dict[str, str]:
     }
 
 
+# The queue's short marks for the flags (the full words are the mark's title).
+FLAG_MARKS = {
+    "not_approved_customer": "not approved",
+    "large_order": "large",
+    "medium_order": "medium",
+    "frontier_compute": "frontier",
+    "over_provisioned": "over-provisioned",
+    "over_customer_cap": "over cap",
+    "domestic_alternative": "domestic alt.",
+    "uncontrolled_purpose": "other purpose",
+    "implausible_duration": "short run",
+    "sizing_unchecked": "unsized",
+}
+
+
+def flag_mark(code: str) -> str:
+    return FLAG_MARKS.get(code) or code.replace("_", " ")
+
+
 def flag_words(code: str) -> str:
     """A flag code in words, with the threshold it stands for."""
     return FLAG_LABELS.get(code) or code.replace("_", " ").capitalize()

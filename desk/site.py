@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from approvals import roles, second_factor
+from approvals import roles, second_factor, selectors
 from desk import two_factor
 from desk.dashboard import dashboard_summary
 
@@ -38,10 +38,11 @@ class ChipgateAdminSite(admin.AdminSite):
         return response
 
     def index(self, request, extra_context=None):
+        extra_context = dict(extra_context or {})
         if second_factor.second_factor_required(request.user):
-            extra_context = {
-                **(extra_context or {}), "backup_codes_left": second_factor.backup_codes_left(user=request.user),
-            }
+            extra_context["backup_codes_left"] = second_factor.backup_codes_left(user=request.user)
+        if request.user.has_perm(DASHBOARD_PERMISSION):
+            extra_context["desk_counts"] = selectors.desk_counts(user=request.user, today=timezone.localdate())
         return super().index(request, extra_context)
 
     def get_urls(self):

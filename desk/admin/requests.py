@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from approvals import audit, roles, selectors, services
@@ -69,12 +69,12 @@ class CaseFilter(admin.SimpleListFilter):
     parameter_name = "cases"
 
     def lookups(self, request, model_admin):
-        return [("mine", "My cases"), ("unassigned", "Unassigned"), ("overdue", "Overdue")]
+        return [("mine", "My open cases"), ("unassigned", "Unassigned"), ("overdue", "Overdue")]
 
     def queryset(self, request, queryset):
         value = self.value()
         if value == "mine":
-            return queryset.filter(assignee=request.user)
+            return queryset.filter(assignee=request.user, status__in=OPEN)
         if value == "unassigned":
             return queryset.filter(assignee__isnull=True, status__in=OPEN)
         if value == "overdue":
@@ -100,7 +100,7 @@ class ImportRequestAdmin(ReadOnlyAdmin):
     change_form_template = "desk/importrequest/change_form.html"
     change_list_template = "desk/importrequest/change_list.html"
     list_display = (
-        "reference", "company", "status", "tier", "risk_score", "h100e_display", "sla_display", "assignee",
+        "reference", "company", "status", "tier_display", "risk_display", "h100e_display", "sla_display", "assignee",
         "flags_display",
     )
     list_filter = ("status", "tier", FlagFilter, PartyMatchFilter, CaseFilter)
@@ -109,17 +109,20 @@ class ImportRequestAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     fieldsets = (
         ("Case", {"fields": (
-            "reference", "public_id", "company", "created_by", "status", "tier", "risk_score", "flags", "queue",
-            "assignee", "escalated_by", "recommendation",
+            "reference", "public_id", "company", "created_by", "status", "tier", "risk_score", "flags_words",
+            "queue", "assignee", "escalated_by", "recommendation",
         )}),
         ("Clock", {"fields": (
-            "sla_working_days", "sla_due", "sla_paused_days_left", "submitted_at", "decided_at",
+            "sla_working_days", "sla_due_display", "sla_paused_days_left", "submitted_at_display",
+            "decided_at_display",
         )}),
         ("Declared purpose", {"fields": (
             "purpose_category", "purpose_statement", "end_user", "deployment_site", "attest_no_reexport",
-            "attest_no_military_end_use", "training_parameters", "training_tokens", "training_days",
+            "attest_no_military_end_use", "training_parameters_display", "training_active_parameters_display",
+            "training_tokens_display", "training_days", "training_precision", "inference_active_parameters_display",
+            "inference_peak_tokens_per_second_display",
         )}),
-        ("Order", {"fields": ("total_units", "total_tpp_display", "h100e_display")}),
+        ("Order", {"fields": ("total_units_display", "total_tpp_display", "h100e_display")}),
     )
     readonly_fields = tuple(
         name for _, options in fieldsets for name in options["fields"]
@@ -138,24 +141,75 @@ class ImportRequestAdmin(ReadOnlyAdmin):
     def h100e_display(self, obj: ImportRequest) -> str:
         return f"{obj.h100_equivalents:,.0f}"
 
+    @admin.display(description="flags")
+    def flags_words(self, obj: ImportRequest) -> str:
+        return "; ".join(readable.flag_words(code) for code in obj.flag_list) or "none"
+
+    @admin.display(description="SLA due")
+    def sla_due_display(self, obj: ImportRequest) -> str:
+        return readable.local_time(obj.sla_due)
+
+    @admin.display(description="submitted")
+    def submitted_at_display(self, obj: ImportRequest) -> str:
+        return readable.local_time(obj.submitted_at)
+
+    @admin.display(description="decided")
+    def decided_at_display(self, obj: ImportRequest) -> str:
+        return readable.local_time(obj.decided_at)
+
+    @admin.display(description="training: parameters")
+    def training_parameters_display(self, obj: ImportRequest) -> str:
+        return readable.model_size(obj.training_parameters)
+
+    @admin.display(description="training: active parameters")
+    def training_active_parameters_display(self, obj: ImportRequest) -> str:
+        return readable.model_size(obj.training_active_parameters)
+
+    @admin.display(description="training: tokens")
+    def training_tokens_display(self, obj: ImportRequest) -> str:
+        return readable.model_size(obj.training_tokens)
+
+    @admin.display(description="inference: active parameters")
+    def inference_active_parameters_display(self, obj: ImportRequest) -> str:
+        return readable.model_size(obj.inference_active_parameters)
+
+    @admin.display(description="inference: peak tokens per second")
+    def inference_peak_tokens_per_second_display(self, obj: ImportRequest) -> str:
+        return readable.number(obj.inference_peak_tokens_per_second)
+
+    @admin.display(description="units")
+    def total_units_display(self, obj: ImportRequest) -> str:
+        return readable.number(obj.total_units)
+
     @admin.display(description="total TPP", ordering="total_tpp")
     def total_tpp_display(self, obj: ImportRequest) -> str:
         return f"{obj.total_tpp:,.0f}"
+
+    @admin.display(description="tier", ordering="tier")
+    def tier_display(self, obj: ImportRequest) -> str:
+        return obj.tier.capitalize() if obj.tier else "-"
+
+    @admin.display(description="risk", ordering="risk_score")
+    def risk_display(self, obj: ImportRequest) -> str:
+        return "-" if obj.risk_score is None else str(obj.risk_score)
 
     @admin.display(description="SLA due", ordering="sla_due")
     def sla_display(self, obj: ImportRequest) -> str:
         if obj.sla_due is None:
             if obj.status == Status.INFORMATION_REQUESTED and obj.sla_paused_days_left is not None:
-                return f"paused ({obj.sla_paused_days_left} working days left)"
+                return f"paused ({obj.sla_paused_days_left} days left)"
             return "-"
         state = selectors.sla_state(import_request=obj, today=timezone.localdate())
         if not state:
-            return obj.sla_due.isoformat()
-        return format_html('<span class="sla sla-{}">{} ({})</span>', state, obj.sla_due.isoformat(), state)
+            return readable.local_time(obj.sla_due)
+        return format_html('<span class="sla sla-{}">{} ({})</span>', state, readable.local_time(obj.sla_due), state)
 
     @admin.display(description="flags")
     def flags_display(self, obj: ImportRequest) -> str:
-        return ", ".join(code.replace("_", " ") for code in obj.flag_list)
+        return format_html_join(
+            "", '<span class="flag-mark" title="{}">{}</span>',
+            ((readable.flag_words(code), readable.flag_mark(code)) for code in obj.flag_list),
+        )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

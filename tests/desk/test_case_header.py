@@ -66,3 +66,17 @@ def test_the_approve_form_of_a_standard_case_shows_its_figures(client, reviewer,
     html = client.get(action_url(standard_case, "approve")).content.decode()
     assert "Standard (one reviewer)" in html and "Order value:</small> USD" in html
     assert 'id="case-header-escalation"' not in html
+
+
+def test_the_case_fields_are_written_for_people(client, reviewer, applicant):
+    case = request_in_review(applicant, lines=[line("nvidia-h200", 1_200)], purpose_category="model_training",
+                             training_parameters=70_000_000_000, training_tokens=2_000_000_000_000,
+                             training_days=60)
+    client.force_login(reviewer)
+    html = client.get(change_url(case)).content.decode()
+    assert "70,000,000,000 (70 billion)" in html and "2,000,000,000,000 (2 trillion)" in html
+    assert f"{case.sla_due.isoformat()}</div>" in html
+    assert "UTC+8</div>" in html
+    assert "Large order (over 1,000 H100-equivalents); " in html
+    assert "large_order" not in html.replace('data-flag="large_order"', "")
+    assert "1,200</div>" in html
