@@ -30,6 +30,7 @@ from approvals.states import (
     ACTIONS,
     LICENCE_COUNTS,
     OPEN,
+    RESCORABLE,
     LicenceStatus,
     Role,
     Status,
@@ -100,6 +101,11 @@ def escalation_current(*, import_request: ImportRequest) -> ReviewEvent | None:
     if not import_request.recommendation:
         return None
     return import_request.events.filter(action="escalate").select_related("actor").order_by("-seq").first()
+
+
+def open_requests_ordering_chip(*, chip_id: int) -> int:
+    """How many open requests order a chip: what a change to its scoring figures re-scores."""
+    return ImportRequest.objects.filter(status__in=RESCORABLE, lines__chip_id=chip_id).distinct().count()
 
 
 def desk_counts(*, user, today: date) -> dict[str, int]:
