@@ -57,7 +57,9 @@ def test_the_queue_fits_1280_px_with_every_column_and_one_line_references(page, 
         header = page.locator(f"#result_list thead th.column-{column}")
         assert header.is_visible(), column
         assert header.bounding_box()["x"] + header.bounding_box()["width"] <= 1280, column
-    for cell in page.locator("#result_list th.field-reference a").all():
+    references = page.locator("#result_list th.field-reference a").all()
+    assert len(references) == 4
+    for cell in references:
         lines = cell.evaluate("a => a.getClientRects().length")
         assert lines == 1, cell.inner_text()
     assert page.locator(".flag-mark", has_text="not approved").count() >= 1
@@ -82,3 +84,25 @@ def test_the_case_header_carries_the_figures_a_decider_needs(page, login, artifa
     form_header = page.locator("#case-header").inner_text()
     assert "2,400 this order" in form_header and "The declared 70B run needs the whole order" in form_header
     page.screenshot(path=str(artifacts_dir / "desk-approve-form.png"), full_page=True)
+
+
+def test_the_home_counts_and_the_ways_back_from_errors(page, login, artifacts_dir, office):
+    login("reviewer", path="/admin/login/")
+    page.goto("/admin/")
+    counts = {item: page.inner_text(f"#count-{item} .count") for item in ("mine", "unassigned", "overdue", "senior")}
+    assert counts == {"mine": "1", "unassigned": "3", "overdue": "1", "senior": "1"}
+    page.screenshot(path=str(artifacts_dir / "desk-home.png"), full_page=True)
+    page.click("#count-unassigned a")
+    page.wait_for_url("**/?cases=unassigned")
+    page.wait_for_load_state()
+    assert page.locator("#result_list th.field-reference").count() == 3
+
+    page.get_by_role("link", name="View site").click()
+    assert page.url.endswith("/admin/site/")
+    assert page.locator("#site-verify input[name=code]").is_visible()
+
+    response = page.goto("/admin/approvals/no-such-page/")
+    assert response.status == 404
+    page.screenshot(path=str(artifacts_dir / "desk-404.png"), full_page=True)
+    page.get_by_role("link", name="Back to the desk").click()
+    assert page.url.endswith("/admin/")
