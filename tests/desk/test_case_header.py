@@ -80,3 +80,15 @@ def test_the_case_fields_are_written_for_people(client, reviewer, applicant):
     assert "Large order (over 1,000 H100-equivalents); " in html
     assert "large_order" not in html.replace('data-flag="large_order"', "")
     assert "1,200</div>" in html
+
+
+@pytest.mark.parametrize("lines", [1, 6])
+def test_the_decision_form_runs_a_constant_number_of_queries(client, applicant, reviewer, senior, lines,
+                                                             django_assert_max_num_queries):
+    slugs = ["nvidia-h200", "nvidia-h20"] * 3
+    case = request_in_review(applicant, lines=[line(slug, 2_000) for slug in slugs[:lines]])
+    services.request_transition(import_request_id=case.pk, action="escalate", actor=reviewer,
+                                payload={"recommendation": "reject", "rationale": "Too much."})
+    client.force_login(senior)
+    with django_assert_max_num_queries(11):
+        assert client.get(action_url(case, "approve")).status_code == 200
