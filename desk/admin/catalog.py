@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from approvals.selectors import open_requests_ordering_chip
 from chips.models import ChipModel, RescoreJob
 from chips.services import chip_change_impact, chip_changes_announce
+from desk.admin.columns import local_time_column
 
 RECENT_JOBS = 5
 CONFIRMED = "_rescore_confirmed"
@@ -114,8 +115,8 @@ class RescoreJobAdmin(admin.ModelAdmin):
     change_form_template = "desk/rescorejob/change_form.html"
 
     list_display = (
-        "__str__", "created_at", "chip", "triggered_by", "status", "progress_display", "rescored", "tiers_changed",
-        "matches_found", "finished_at",
+        "__str__", local_time_column("created_at", "created"), "chip", "triggered_by", "status", "progress_display",
+        "rescored", "tiers_changed", "matches_found", local_time_column("finished_at", "finished"),
     )
     list_filter = ("kind", "status")
     list_select_related = ("chip", "triggered_by")

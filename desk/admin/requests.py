@@ -22,6 +22,7 @@ from approvals.policy import CURRENT_SCREENING_POLICY
 from approvals.states import OPEN, Status
 from desk import readable
 from desk.actions import claim_view, desk_actions, release_view, transition_view
+from desk.admin.columns import local_time_column, status_column
 from desk.case import case_summary
 from desk.screening import PartyMatchDisposeForm, approved_customer_view, party_match_dispose_view
 
@@ -281,7 +282,8 @@ class ImportRequestAdmin(ReadOnlyAdmin):
 class ReviewEventAdmin(ReadOnlyAdmin):
     """The audit trail: nobody, superusers included, can add, change or delete an event here."""
 
-    list_display = ("import_request", "seq", "action", "from_status", "to_status", "actor", "actor_role", "at")
+    list_display = ("import_request", "seq", "action", status_column("from_status", "from"),
+                    status_column("to_status", "to"), "actor", "actor_role", local_time_column("at", "at"))
     list_filter = ("action", "actor_role")
     list_select_related = ("import_request", "actor")
     search_fields = ("import_request__reference",)
@@ -295,7 +297,9 @@ class ReviewEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Assessment)
 class AssessmentAdmin(ReadOnlyAdmin):
-    list_display = ("import_request", "tier", "risk_score", "policy_version", "created_at")
+    list_display = (
+        "import_request", "tier", "risk_score", "policy_version", local_time_column("created_at", "created"),
+    )
     list_filter = ("tier", "policy_version")
     list_select_related = ("import_request",)
     search_fields = ("import_request__reference",)
@@ -303,14 +307,16 @@ class AssessmentAdmin(ReadOnlyAdmin):
 
 @admin.register(InformationRequest)
 class InformationRequestAdmin(ReadOnlyAdmin):
-    list_display = ("import_request", "asked_by", "asked_at", "due_date", "answered_at")
+    list_display = ("import_request", "asked_by", local_time_column("asked_at", "asked"), "due_date",
+                    local_time_column("answered_at", "answered"))
     list_select_related = ("import_request", "asked_by")
     search_fields = ("import_request__reference", "question", "answer")
 
 
 @admin.register(Document)
 class DocumentAdmin(ReadOnlyAdmin):
-    list_display = ("original_name", "import_request", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_display = ("original_name", "import_request", "content_type", "size", "uploaded_by",
+                    local_time_column("uploaded_at", "uploaded"))
     list_select_related = ("import_request", "uploaded_by")
     search_fields = ("import_request__reference", "original_name", "sha256")
     exclude = ("file",)
@@ -318,7 +324,8 @@ class DocumentAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("subject", "recipient", "kind", "import_request", "created_at", "read_at", "emailed_at")
+    list_display = ("subject", "recipient", "kind", "import_request", local_time_column("created_at", "created"),
+                    local_time_column("read_at", "read"), local_time_column("emailed_at", "emailed"))
     list_filter = ("kind",)
     list_select_related = ("recipient", "import_request")
 
@@ -371,8 +378,8 @@ class CompanyAdmin(admin.ModelAdmin):
 class PartyMatchAdmin(ReadOnlyAdmin):
     """Possible denied-party matches across cases, open ones first by default filter; decided on the case page."""
 
-    list_display = ("created_at", "case_link", "kind", "party_name", "entry_name", "entry_list", "score", "state",
-                    "decided_by")
+    list_display = (local_time_column("created_at", "found"), "case_link", "kind", "party_name", "entry_name",
+                    "entry_list", "score", "state", "decided_by")
     list_filter = ("state", "kind")
     list_select_related = ("import_request", "decided_by")
     search_fields = ("party_name", "entry_name", "import_request__reference")
