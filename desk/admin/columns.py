@@ -24,3 +24,15 @@ def status_column(field: str, description: str):
 
     column.__name__ = field
     return column
+
+
+def event_column(describe, description: str = "what happened"):
+    """A list_display column showing an audit event's action as the timeline words it ("escalate" -> "Escalated
+    to senior review"); ``describe`` turns an action code into those words."""
+
+    @admin.display(description=description, ordering="action")
+    def column(obj) -> str:
+        return describe(obj.action)
+
+    column.__name__ = "action"
+    return column

@@ -19,10 +19,10 @@ from approvals.models import (
     ReviewEvent,
 )
 from approvals.policy import CURRENT_SCREENING_POLICY
-from approvals.states import OPEN, Status
+from approvals.states import OPEN, Status, event_label
 from desk import readable
 from desk.actions import claim_view, desk_actions, release_view, transition_view
-from desk.admin.columns import local_time_column, status_column
+from desk.admin.columns import event_column, local_time_column, status_column
 from desk.case import case_summary
 from desk.screening import PartyMatchDisposeForm, approved_customer_view, party_match_dispose_view
 
@@ -282,7 +282,7 @@ class ImportRequestAdmin(ReadOnlyAdmin):
 class ReviewEventAdmin(ReadOnlyAdmin):
     """The audit trail: nobody, superusers included, can add, change or delete an event here."""
 
-    list_display = ("import_request", "seq", "action", status_column("from_status", "from"),
+    list_display = ("import_request", "seq", event_column(event_label), status_column("from_status", "from"),
                     status_column("to_status", "to"), "actor", "actor_role", local_time_column("at", "at"))
     list_filter = ("action", "actor_role")
     list_select_related = ("import_request", "actor")

@@ -11,7 +11,8 @@ def test_the_review_events_list_writes_statuses_in_words_and_zoned_times(client,
     client.force_login(auditor)
     html = client.get("/admin/approvals/reviewevent/").content.decode()
     screened = ReviewEvent.objects.get(import_request=standard_case, action="screen")
-    assert '<td class="field-from_status">Submitted</td><td class="field-to_status">Under review</td>' in html
+    assert ('<td class="field-action">Screened</td><td class="field-from_status">Submitted</td>'
+            '<td class="field-to_status">Under review</td>') in html
     assert f'<td class="field-at">{local_time(screened.at)}</td>' in html
     assert local_time(screened.at).endswith(" UTC+8")
     assert "under_review" not in html.split('id="result_list"')[1]
