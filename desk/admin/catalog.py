@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from approvals.selectors import open_requests_ordering_chip
 from chips.models import ChipModel, RescoreJob
 from chips.services import chip_change_impact, chip_changes_announce
+from desk import readable
 from desk.admin.columns import local_time_column
 
 RECENT_JOBS = 5
@@ -122,10 +123,21 @@ class RescoreJobAdmin(admin.ModelAdmin):
     list_select_related = ("chip", "triggered_by")
     fields = (
         "kind", "status", "progress_display", "rescored", "tiers_changed", "matches_found", "reason", "chip",
-        "triggered_by", "created_at",
-        "started_at", "finished_at", "error",
+        "triggered_by", "created_display", "started_display", "finished_display", "error",
     )
     readonly_fields = fields
+
+    @admin.display(description="created")
+    def created_display(self, job: RescoreJob) -> str:
+        return readable.local_time(job.created_at)
+
+    @admin.display(description="started")
+    def started_display(self, job: RescoreJob) -> str:
+        return readable.local_time(job.started_at)
+
+    @admin.display(description="finished")
+    def finished_display(self, job: RescoreJob) -> str:
+        return readable.local_time(job.finished_at)
 
     @admin.display(description="progress")
     def progress_display(self, job: RescoreJob) -> str:

@@ -106,3 +106,25 @@ def test_the_home_counts_and_the_ways_back_from_errors(page, login, artifacts_di
     page.screenshot(path=str(artifacts_dir / "desk-404.png"), full_page=True)
     page.get_by_role("link", name="Back to the desk").click()
     assert page.url.endswith("/admin/")
+
+
+def test_a_chip_edit_that_rescores_asks_first_then_the_job_lists_the_changes(page, login, artifacts_dir, office):
+    from chips.models import ChipModel, RescoreJob
+
+    StaffFactory(username="maintainer", groups=["catalog_maintainer"])
+    h200 = ChipModel.objects.get(slug="nvidia-h200")
+    login("maintainer", path="/admin/login/")
+    page.goto(f"/admin/chips/chipmodel/{h200.pk}/change/")
+    page.fill("input[name=dense_fp16_bf16_tflops]", "1979")
+    page.click("input[name=_save]")
+    assert "open cases order this chip and will be re-scored" in page.inner_text("#chip-open-cases")
+    assert ChipModel.objects.get(pk=h200.pk).dense_fp16_bf16_tflops == 989.5
+    page.screenshot(path=str(artifacts_dir / "desk-chip-confirm.png"), full_page=True)
+    page.click("#confirm-change-form input[type=submit]")
+    page.wait_for_load_state()
+    assert ChipModel.objects.get(pk=h200.pk).dense_fp16_bf16_tflops == 1979.0
+    job = RescoreJob.objects.get()
+    page.goto(f"/admin/chips/rescorejob/{job.pk}/change/")
+    page.wait_for_selector("#rescore-changes", timeout=20_000)
+    assert page.locator("#rescore-changes tbody tr").count() >= 1
+    page.screenshot(path=str(artifacts_dir / "desk-rescore-job.png"), full_page=True)
