@@ -13,7 +13,7 @@ from django.utils import timezone
 from approvals import clock, outbox, roles
 from approvals.models import ImportRequest, LicenceEvent, Notification, OutboxMessage, ReviewEvent
 from approvals.policy import CURRENT_SCREENING_POLICY
-from approvals.states import IN_REVIEW, Status, event_visibility, licence_event_label
+from approvals.states import IN_REVIEW, Status, Tier, event_visibility, licence_event_label
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +53,19 @@ def desk_url(import_request: ImportRequest) -> str:
     return f"{settings.CHIPGATE_BASE_URL}/admin/approvals/importrequest/{import_request.pk}/change/"
 
 
+def _status_words(value: str) -> str:
+    """A status in words, as a sentence continues: "under_review" -> "under review"."""
+    return Status(value).label.lower() if value in Status.values else value.replace("_", " ")
+
+
+def _tier_words(value: str) -> str:
+    return Tier(value).label.lower() if value in Tier.values else "not scored"
+
+
 def _messages_for_event(event: ReviewEvent) -> list[tuple[list, str, str, str]]:
     """(recipients, kind, subject, message) for one audit event."""
     import_request = event.import_request
-    status = (import_request.get_status_display().lower() if event.to_status == import_request.status
-              else event.to_status)
+    status = _status_words(event.to_status)
     messages = []
     if event.action == "request_information":
         messages.append((
@@ -69,15 +77,15 @@ def _messages_for_event(event: ReviewEvent) -> list[tuple[list, str, str, str]]:
         told = event.comment if event.comment and event_visibility(event.action) == "applicant" else ""
         messages.append((
             _company_members(import_request), "status_changed", f"{import_request} is now {status}",
-            f"Your request {import_request} moved from {event.from_status.replace('_', ' ')} to "
-            f"{event.to_status.replace('_', ' ')}." + (f"\n\n{told}" if told else ""),
+            f"Your request {import_request} moved from {_status_words(event.from_status)} to "
+            f"{_status_words(event.to_status)}." + (f"\n\n{told}" if told else ""),
         ))
     if event.action == "screen":
         reviewers = _users_in_groups(roles.REVIEWER_GROUP, roles.SENIOR_REVIEWER_GROUP)
         open_matches = (event.payload.get("party_matches") or {}).get("open", 0)
         messages.append((
             reviewers, "new_case", f"New case in the {import_request.queue} queue: {import_request}",
-            f"{import_request.company} filed {import_request}: tier {import_request.tier}, "
+            f"{import_request.company} filed {import_request}: tier {_tier_words(import_request.tier)}, "
             f"risk score {import_request.risk_score}." + (
                 f" {open_matches} possible denied-party match{'es' if open_matches > 1 else ''} to decide."
                 if open_matches else ""),

@@ -30,6 +30,7 @@ from approvals.states import (
     ACTIONS,
     LICENCE_COUNTS,
     OPEN,
+    RESCORABLE,
     LicenceStatus,
     Role,
     Status,
@@ -92,6 +93,30 @@ def available_actions(*, import_request: ImportRequest, user) -> list[str]:
 
 def request_timeline(*, import_request: ImportRequest) -> QuerySet[ReviewEvent]:
     return import_request.events.select_related("actor").order_by("seq")
+
+
+def escalation_current(*, import_request: ImportRequest) -> ReviewEvent | None:
+    """The escalation a senior is deciding (its recommendation and rationale), or None when the case is not
+    escalated now (never escalated, or returned to review since)."""
+    if not import_request.recommendation:
+        return None
+    return import_request.events.filter(action="escalate").select_related("actor").order_by("-seq").first()
+
+
+def open_requests_ordering_chip(*, chip_id: int) -> int:
+    """How many open requests order a chip: what a change to its scoring figures re-scores."""
+    return ImportRequest.objects.filter(status__in=RESCORABLE, lines__chip_id=chip_id).distinct().count()
+
+
+def desk_counts(*, user, today: date) -> dict[str, int]:
+    """The desk home's counts of open cases, in one query: the user's, nobody's, past their SLA, and escalated to
+    a senior."""
+    return ImportRequest.objects.filter(status__in=OPEN).aggregate(
+        mine=Count("id", filter=Q(assignee=user)),
+        unassigned=Count("id", filter=Q(assignee__isnull=True)),
+        overdue=Count("id", filter=Q(sla_due__lt=today)),
+        awaiting_senior=Count("id", filter=Q(status=Status.SENIOR_REVIEW)),
+    )
 
 
 @dataclass(frozen=True)

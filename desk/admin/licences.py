@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from approvals import audit, selectors
 from approvals.models import EndUseReport, Licence, LicenceEvent, LicenceLine, ShipmentLine
+from approvals.states import licence_event_label
+from desk.admin.columns import event_column, local_time_column, status_column
 from desk.admin.requests import ReadOnlyAdmin, document_url
 from desk.licence_actions import (
     licence_desk_actions,
@@ -162,7 +164,8 @@ class LicenceAdmin(ReadOnlyAdmin):
 class LicenceEventAdmin(ReadOnlyAdmin):
     """The licences' audit trail: nobody, superusers included, can add, change or delete an event here."""
 
-    list_display = ("licence", "seq", "action", "from_status", "to_status", "actor", "actor_role", "at")
+    list_display = ("licence", "seq", event_column(licence_event_label), status_column("from_status", "from"),
+                    status_column("to_status", "to"), "actor", "actor_role", local_time_column("at", "at"))
     list_filter = ("action", "actor_role")
     list_select_related = ("licence", "actor")
     search_fields = ("licence__number",)

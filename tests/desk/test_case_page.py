@@ -4,6 +4,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals import services
 from approvals.models import Document, ReviewEvent
+from approvals.states import event_label
+from desk.readable import flag_words
 from tests.desk.conftest import change_url
 from tests.factories import draft_request, line
 
@@ -37,12 +39,12 @@ def test_case_page_shows_everything_a_reviewer_needs(client, reviewer, answered_
     assert "plan &lt;b&gt;.pdf" in page
     assessment = answered_case.current_assessment
     for factor in assessment.factors:
-        assert factor["code"] in page and f"+{factor['contribution']}" in page
+        assert flag_words(factor["code"]) in page and f"+{factor['contribution']}" in page
     assert "Licensed in the last 365 days (other orders)" in page and "Cap per customer" in page
     assert "Who runs &lt;script&gt;the&lt;/script&gt; cluster?" in page and "Our own operations team." in page
     assert "Audit chain verified" in page
     for event in ReviewEvent.objects.filter(import_request=answered_case):
-        assert f">{event.action}<" in page
+        assert f">{event_label(event.action)}<" in page
 
 
 def test_case_page_reports_a_broken_audit_chain(client, auditor, answered_case):
