@@ -38,6 +38,7 @@ from approvals.services.screening_runs import (
 )
 from approvals.services.transitions import REJECTION_REASONS, request_respond, request_transition
 from approvals.services.webhooks import (
+    webhook_company_id,
     webhook_deliveries,
     webhook_delivery_get,
     webhook_delivery_redeliver,
@@ -94,6 +95,7 @@ __all__ = [
     "rescore_jobs_left_queued",
     "shipment_record",
     "system_transition_many",
+    "webhook_company_id",
     "webhook_deliveries",
     "webhook_delivery_get",
     "webhook_delivery_redeliver",
