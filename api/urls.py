@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from api import views
 from api.certificates import LicenceCertificateApi
 from api.chips import ChipDetailApi, ChipListApi
+from api.documents import RequestDocumentDownloadApi, RequestDocumentsApi
 from api.verification import VerifyApi
 from api.webhooks import (
     WebhookDeliveriesApi,
@@ -34,6 +35,11 @@ urlpatterns = [
         "requests/<uuid:public_id>/transitions/", views.RequestTransitionApi.as_view(), name="api-request-transitions"
     ),
     path("requests/<uuid:public_id>/events/", views.RequestEventsApi.as_view(), name="api-request-events"),
+    path("requests/<uuid:public_id>/documents/", RequestDocumentsApi.as_view(), name="api-request-documents"),
+    path(
+        "requests/<uuid:public_id>/documents/<int:pk>/", RequestDocumentDownloadApi.as_view(),
+        name="api-request-document",
+    ),
     path("licences/", views.LicenceListApi.as_view(), name="api-licence-list"),
     path("licences/<uuid:public_id>/", views.LicenceDetailApi.as_view(), name="api-licence-detail"),
     path("licences/<uuid:public_id>/shipments/", views.LicenceShipmentsApi.as_view(), name="api-licence-shipments"),
