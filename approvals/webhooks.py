@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -153,7 +154,7 @@ def _outbox_rows(keyed: list[tuple[int, str]], *, manual: bool = False) -> list[
     ids = [message.pk for message in messages]
     if ids and ids[0] is None:  # a backend that does not return ids from bulk inserts
         ids = list(OutboxMessage.objects.filter(dedupe_key__in=[key for _, key in keyed]).values_list("pk", flat=True))
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
+    if not current_app.conf.task_always_eager:
         for message_id in ids:
             enqueue_on_commit(DELIVER_TASK, message_id)
     return ids
