@@ -87,7 +87,7 @@ def payload(event_type: str, at, data: dict) -> dict:
 
 def review_event_types(event: ReviewEvent) -> list[str]:
     types = []
-    if event.from_status != event.to_status:
+    if event.from_status and event.from_status != event.to_status:  # not a draft's creation
         types.append(REQUEST_STATUS_CHANGED)
     if event.action == "request_information":
         types.append(REQUEST_INFORMATION_REQUESTED)

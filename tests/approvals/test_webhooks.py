@@ -80,6 +80,11 @@ def test_the_payload_carries_nothing_of_the_review(endpoint, applicant, reviewer
     assert import_request.reference in text
 
 
+def test_creating_a_draft_is_no_status_change(endpoint, applicant):
+    draft_request(applicant)
+    assert WebhookDelivery.objects.count() == 0
+
+
 def test_unsubscribed_and_disabled_endpoints_get_nothing(admin, applicant, local_receivers):
     services.webhook_endpoint_create(actor=admin, url="https://hooks.example.com/a", events=["licence.issued"])
     services.webhook_endpoint_create(actor=admin, url="https://hooks.example.com/b",
