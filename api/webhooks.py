@@ -12,6 +12,7 @@ from approvals import services, webhooks
 
 FORBIDDEN = OpenApiResponse(Error, description="code `forbidden`: only the company's administrator manages webhooks.")
 COMMON = {401: Error, 403: FORBIDDEN, 404: Error, 429: Error}
+NO_STORE = {"Cache-Control": "no-store"}  # an answer with a secret is kept by no cache
 INVALID = OpenApiResponse(ValidationErrorSerializer,
                           description="code `invalid`, with the fields named (`url`, `events`, `enabled`).")
 
@@ -88,7 +89,8 @@ class WebhookListApi(APIView):
         services.webhook_company_id(request.user)
         data = _input(request)
         endpoint, secret = services.webhook_endpoint_create(actor=request.user, **data)
-        return Response({**WebhookEndpointSerializer(endpoint).data, "secret": secret}, status=status.HTTP_201_CREATED)
+        return Response({**WebhookEndpointSerializer(endpoint).data, "secret": secret}, status=status.HTTP_201_CREATED,
+                        headers=NO_STORE)
 
 
 class WebhookDetailApi(APIView):
@@ -122,7 +124,7 @@ class WebhookRotateSecretApi(APIView):
     def post(self, request, public_id):
         """A new secret, shown once; for 24 hours deliveries carry a signature with the old secret too."""
         endpoint, secret = services.webhook_endpoint_rotate_secret(actor=request.user, public_id=public_id)
-        return Response({**WebhookEndpointSerializer(endpoint).data, "secret": secret})
+        return Response({**WebhookEndpointSerializer(endpoint).data, "secret": secret}, headers=NO_STORE)
 
 
 class WebhookPingApi(APIView):

@@ -16,7 +16,8 @@ EVENT_CHOICES = [(name, f"{name}: {webhooks.EVENT_DESCRIPTIONS[name]}") for name
 
 
 class WebhookEndpointForm(forms.Form):
-    url = forms.CharField(label=gettext_lazy("URL"), max_length=URL_MAX_LENGTH, widget=forms.URLInput,
+    url = forms.CharField(label=gettext_lazy("URL"), max_length=URL_MAX_LENGTH,
+                          widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
                           help_text=gettext_lazy("Where Chipgate POSTs the events (https://...)."))
     events = forms.MultipleChoiceField(label=gettext_lazy("Events"), choices=EVENT_CHOICES,
                                        widget=forms.CheckboxSelectMultiple)
@@ -42,6 +43,14 @@ def _apply_errors(form: forms.Form, error: WorkflowError) -> None:
         form.add_error(None, error.message)
 
 
+def _secret_page(request, endpoint, secret: str, *, created: bool):
+    """The secret, shown this once: no cache keeps the page."""
+    response = render(request, "portal/webhook_secret.html", {"endpoint": endpoint, "secret": secret,
+                                                              "created": created}, status=201 if created else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _endpoint(request, public_id):
     return services.webhook_endpoint_get(user=request.user, public_id=public_id)
 
@@ -59,8 +68,7 @@ def webhook_list(request):
         except WorkflowError as error:
             _apply_errors(form, error)
         else:
-            return render(request, "portal/webhook_secret.html", {"endpoint": endpoint, "secret": secret,
-                                                                  "created": True}, status=201)
+            return _secret_page(request, endpoint, secret, created=True)
     endpoints = list(services.webhook_endpoints_for(user=request.user))
     return render(request, "portal/webhooks.html", {"endpoints": endpoints, "form": form},
                   status=400 if form.errors else 200)
@@ -122,7 +130,7 @@ def webhook_rotate_secret(request, public_id):
     if refused:
         return refused
     endpoint, secret = services.webhook_endpoint_rotate_secret(actor=request.user, public_id=public_id)
-    return render(request, "portal/webhook_secret.html", {"endpoint": endpoint, "secret": secret, "created": False})
+    return _secret_page(request, endpoint, secret, created=False)
 
 
 @member_required

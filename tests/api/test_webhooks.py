@@ -24,11 +24,12 @@ def created(api_for, admin):
     response = api_for(admin).post(BASE, {"url": "https://hooks.example.com/chipgate",
                                           "events": ["request.status_changed", "licence.issued"]}, format="json")
     assert response.status_code == 201, response.json()
-    return response.json()
+    return {**response.json(), "_cache_control": response["Cache-Control"]}
 
 
 def test_the_administrator_registers_an_endpoint_and_sees_its_secret_once(created, api_for, admin):
     assert created["secret"].startswith("whsec_")
+    assert created["_cache_control"] == "no-store"
     assert (created["url"], created["events"], created["enabled"]) == (
         "https://hooks.example.com/chipgate", ["request.status_changed", "licence.issued"], True)
     listed = api_for(admin).get(BASE).json()
