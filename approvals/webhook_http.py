@@ -132,7 +132,11 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
     connection = kind(parts.hostname, port, address, timeout)
     try:
         connection.request("POST", path, body=body, headers=headers)
+        # The limit is for the whole answer, not per read: a receiver trickling bytes cannot hold a worker.
+        sock = connection.sock
+        sock.settimeout(max(0.01, timeout - (time.monotonic() - started)))
         response = connection.getresponse()
+        sock.settimeout(max(0.01, timeout - (time.monotonic() - started)))
         answer = response.read(ANSWER_LOG_BYTES)
     finally:
         connection.close()

@@ -15,11 +15,13 @@ class Received:
 
 @dataclass
 class Receiver:
-    """Answers each POST with the next status of ``script`` (then ``default``); ``received`` lists them all."""
+    """Answers each POST with the next status of ``script`` (then ``default``), after ``delay`` seconds;
+    ``received`` lists them all."""
 
     script: list[int] = field(default_factory=list)
     default: int = 200
     answer_body: bytes = b"ok"
+    delay: float = 0.0
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -32,10 +34,14 @@ class Receiver:
                 with receiver.lock:
                     receiver.received.append(Received(time.time(), self.path, dict(self.headers), body))
                     code = receiver.script.pop(0) if receiver.script else receiver.default
-                self.send_response(code)
-                self.send_header("Content-Length", str(len(receiver.answer_body)))
-                self.end_headers()
-                self.wfile.write(receiver.answer_body)
+                time.sleep(receiver.delay)
+                try:
+                    self.send_response(code)
+                    self.send_header("Content-Length", str(len(receiver.answer_body)))
+                    self.end_headers()
+                    self.wfile.write(receiver.answer_body)
+                except (BrokenPipeError, ConnectionResetError):  # the sender gave up waiting
+                    pass
 
             def log_message(self, *args):
                 pass

@@ -302,3 +302,15 @@ def test_a_success_clears_the_failing_mark(endpoint, applicant, receiver):
         assert outbox.outbox_deliver(message_id=row.pk) == "delivered"
     endpoint.refresh_from_db()
     assert endpoint.failing_since is None
+
+
+def test_an_answer_slower_than_the_limit_is_a_failure(endpoint, applicant, receiver, settings):
+    settings.CHIPGATE_WEBHOOK_TIMEOUT_SECONDS = 0.3
+    receiver.delay = 0.6
+    import_request = draft_request(applicant)
+    services.request_transition(import_request_id=import_request.pk, action="withdraw", actor=applicant)
+    assert deliver_all(endpoint) == ["retry"]
+    (attempt,) = WebhookDelivery.objects.get(endpoint=endpoint).attempts.all()
+    assert (attempt.status_code, attempt.succeeded) == (None, False)
+    assert attempt.error.startswith(("TimeoutError", "timeout"))
+    assert 250 <= attempt.duration_ms < 600
