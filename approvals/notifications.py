@@ -1,5 +1,6 @@
-"""Notifications: who hears of what, stored once per dedupe key in the transaction of the change they report,
-with an outbox row for each email, so a message can be neither lost nor sent for a change that rolled back."""
+"""Notifications: who hears of what (and which endpoints get a webhook), stored once per dedupe key in the
+transaction of the change they report, with an outbox row for each email, so a message can be neither lost nor
+sent for a change that rolled back."""
 import logging
 import math
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from approvals import clock, outbox, roles
+from approvals import clock, outbox, roles, webhooks
 from approvals.models import ImportRequest, LicenceEvent, Notification, OutboxMessage, ReviewEvent
 from approvals.policy import CURRENT_SCREENING_POLICY
 from approvals.states import IN_REVIEW, Status, Tier, event_visibility, licence_event_label
@@ -170,6 +171,7 @@ def notify_event(event: ReviewEvent) -> list[int]:
         for recipients, kind, subject, message in _messages_for_event(event)
     ])
     outbox.deliver_on_commit(message_ids)
+    webhooks.webhooks_for_review_event(event)
     return message_ids
 
 
@@ -199,6 +201,7 @@ def notify_licence_event(event: LicenceEvent) -> list[int]:
                                           message, f"licence-event:{event.pk}:reviewers", urls))
     message_ids = _store(announcements)
     outbox.deliver_on_commit(message_ids)
+    webhooks.webhooks_for_licence_event(event)
     return message_ids
 
 

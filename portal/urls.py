@@ -2,7 +2,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from portal import certificates, verification, views
+from portal import certificates, verification, views, webhooks
 
 app_name = "portal"
 
@@ -40,4 +40,13 @@ urlpatterns = [
     path("licences/<uuid:public_id>/surrender/", views.licence_surrender, name="licence_surrender"),
     path("licences/<uuid:public_id>/certificate/", certificates.licence_certificate, name="licence_certificate"),
     path("verify/<str:code>/", verification.verify, name="verify"),
+    path("settings/webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("settings/webhooks/<uuid:public_id>/", webhooks.webhook_detail, name="webhook_detail"),
+    path("settings/webhooks/<uuid:public_id>/toggle/", webhooks.webhook_toggle, name="webhook_toggle"),
+    path("settings/webhooks/<uuid:public_id>/delete/", webhooks.webhook_delete, name="webhook_delete"),
+    path("settings/webhooks/<uuid:public_id>/rotate-secret/", webhooks.webhook_rotate_secret,
+         name="webhook_rotate_secret"),
+    path("settings/webhooks/<uuid:public_id>/ping/", webhooks.webhook_ping, name="webhook_ping"),
+    path("settings/webhooks/<uuid:public_id>/deliveries/<uuid:delivery_id>/redeliver/", webhooks.webhook_redeliver,
+         name="webhook_redeliver"),
 ]

@@ -15,6 +15,7 @@ from approvals.models.requests import (
     RequestLine,
     document_upload_path,
 )
+from approvals.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiIdempotencyKey",
@@ -40,5 +41,8 @@ __all__ = [
     "ReviewEventQuerySet",
     "Shipment",
     "ShipmentLine",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "document_upload_path",
 ]

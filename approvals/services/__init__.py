@@ -37,6 +37,19 @@ from approvals.services.screening_runs import (
     rescore_jobs_left_queued,
 )
 from approvals.services.transitions import REJECTION_REASONS, request_respond, request_transition
+from approvals.services.webhooks import (
+    webhook_company_id,
+    webhook_deliveries,
+    webhook_delivery_get,
+    webhook_delivery_redeliver,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_get,
+    webhook_endpoint_ping,
+    webhook_endpoint_rotate_secret,
+    webhook_endpoint_update,
+    webhook_endpoints_for,
+)
 
 __all__ = [
     "DRAFT_FIELDS",
@@ -82,4 +95,15 @@ __all__ = [
     "rescore_jobs_left_queued",
     "shipment_record",
     "system_transition_many",
+    "webhook_company_id",
+    "webhook_deliveries",
+    "webhook_delivery_get",
+    "webhook_delivery_redeliver",
+    "webhook_endpoint_create",
+    "webhook_endpoint_delete",
+    "webhook_endpoint_get",
+    "webhook_endpoint_ping",
+    "webhook_endpoint_rotate_secret",
+    "webhook_endpoint_update",
+    "webhook_endpoints_for",
 ]
