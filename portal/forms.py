@@ -38,16 +38,19 @@ class CountField(forms.CharField):
         "invalid": _("Enter a whole number, such as 70B, 2T, 700亿 or 70,000,000,000."),
     }
 
+    MAX_LENGTH = 40
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 40)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"autocomplete": "off", "data-count": ""})
+        self.widget.attrs.update({"autocomplete": "off", "data-count": "", "maxlength": str(self.MAX_LENGTH)})
 
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
+        if len(value) > self.MAX_LENGTH:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             return parse_count(value)
         except NotANumber:

@@ -30,7 +30,7 @@ def test_a_draft_shows_the_capability_preview_and_nothing_of_the_scoring(applica
         "units": "320",
         "total_tpp": "4,204,544",
         "h100_equivalents": "265.6",
-        "flop_in_90_days": "8.2 × 10²³ FLOP",
+        "flop_in_90_days": "8.2 \u00d7 10²³ FLOP",
         "days_to_1e25": "1,101 days",
         "ascend_910c_by_tpp": "349",
         "order_value_usd": "USD 8,960,000.00",
@@ -42,7 +42,7 @@ def test_a_draft_shows_the_capability_preview_and_nothing_of_the_scoring(applica
     assert "e+23" not in html
     # Where the figures come from: the public thresholds as numbers, the rate and its source on each line.
     assert "75,000 units in any 365 days" in html
-    assert "1 × 10²⁵ FLOP" in html and "EU AI Act" in html
+    assert "1 \u00d7 10²⁵ FLOP" in html and "EU AI Act" in html
     assert "25%: USD 2,048,000.00" in html  # 256 x 32,000.00 x 25%
     assert "8,192,000.00" in html and "8,960,000.00" in html  # a line total and the order value
     assert "70,000,000,000 (70 billion)" in html
