@@ -164,8 +164,14 @@
   function tableScrollCues() {
     // A table wider than its box says so: a shadow on the side with more to see, updated as it scrolls.
     document.querySelectorAll("[data-table-scroll]").forEach(function (box) {
+      var hint = document.createElement("p");
+      hint.className = "scroll-hint";
+      hint.setAttribute("aria-hidden", "true");
+      hint.textContent = "\u2194 " + (box.dataset.scrollHint || "");
+      box.insertAdjacentElement("beforebegin", hint);
       function update() {
         var more = box.scrollWidth - box.clientWidth;
+        hint.hidden = more <= 1;
         box.classList.toggle("scrolls", more > 1);
         box.classList.toggle("more-right", more > 1 && box.scrollLeft < more - 1);
         box.classList.toggle("more-left", box.scrollLeft > 1);
