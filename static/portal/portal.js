@@ -96,6 +96,11 @@
   }
 
   function focusErrors() {
+    // Sent back to a form further down the page (#upload): the eye goes to its field in error, the summary on
+    // top stays for whoever scrolls up.
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    var invalid = target && target.querySelector(".field-error input, .field-error select, .field-error textarea");
+    if (invalid) { invalid.focus(); return; }
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }
   }
@@ -190,6 +195,7 @@
     sizingSections();
     lineFormset();
     submitOnce();
-    focusErrors();
   });
+  // After load: the browser's own scroll to a #fragment comes then, and would take the focus back to the page.
+  window.addEventListener("load", focusErrors);
 })();
