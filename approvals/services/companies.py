@@ -65,10 +65,12 @@ def company_save(*, company: Company, changed: list[str] | tuple[str, ...]) -> C
     return company
 
 
-def member_language_set(*, user, language: str) -> bool:
-    """Remember the language a company member reads the portal in, so emails to them are written in it; a
-    language the site does not offer is ignored. Returns whether a membership was updated."""
+def member_language_set(*, user, language: str, only_if_unset: bool = False) -> bool:
+    """Remember the language a company member reads the portal in, so emails to them are written in it: the one
+    chosen with the switcher, or (``only_if_unset``, at sign-in) the browser's until one is chosen. A language the
+    site does not offer is ignored. Returns whether a membership was updated."""
     if language not in dict(settings.LANGUAGES):
         return False
-    return CompanyMember.objects.filter(user_id=user.pk).exclude(preferred_language=language).update(
-        preferred_language=language) > 0
+    members = CompanyMember.objects.filter(user_id=user.pk)
+    members = members.filter(preferred_language="") if only_if_unset else members.exclude(preferred_language=language)
+    return members.update(preferred_language=language) > 0

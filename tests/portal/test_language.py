@@ -141,3 +141,14 @@ def test_every_message_of_the_chinese_catalogue_is_translated():
                     and not re.search(r'^msgstr(\[0\])? ""\n"', entry, re.M)]
     assert untranslated == []
     assert "#, fuzzy" not in po
+
+
+def test_the_browser_language_at_sign_in_is_remembered_until_one_is_chosen(applicant):
+    applicant.set_password("pw-for-tests")
+    applicant.save()
+    client = Client()
+    client.post("/accounts/login/", {"username": applicant.username, "password": "pw-for-tests"}, **CHINESE)
+    assert CompanyMember.objects.get(user=applicant).preferred_language == "zh-hans"
+    client.post("/language/", {"language": "en", "next": "/"})
+    Client().post("/accounts/login/", {"username": applicant.username, "password": "pw-for-tests"}, **CHINESE)
+    assert CompanyMember.objects.get(user=applicant).preferred_language == "en"  # the choice stands
