@@ -15,8 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as _noop
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
@@ -378,18 +377,23 @@ def _timeline(order: ImportRequest, user) -> list[dict]:
 
 # What the company can do after a rejection, by reason code: the next step, in the applicant's words.
 NEXT_STEPS = {
-    "insufficient_purpose": _noop("File a new order whose purpose says what will run on the chips, for whom, and "
-                                  "why domestic accelerators do not meet the need."),
-    "domestic_alternative": _noop("If domestic accelerators cannot serve the use, file a new order that says why "
-                                  "(software, scale, interconnect), with evidence."),
-    "over_provisioned": _noop("File a new order sized to the declared workload, or declare the full workload the "
-                              "chips are for."),
-    "end_user_concern": _noop("Name the end user and the deployment site precisely in a new order, and attach a "
-                              "signed end-user statement."),
-    "cap_exceeded": _noop("Order fewer units, or wait until earlier licences leave the 365-day window; "
-                          "surrendering a licence you will not use frees its units."),
-    "incomplete_documents": _noop("Attach the purchase contract and a signed end-user statement to a new order."),
-    "other": _noop("Read the reviewer's message above: it says what was missing."),
+    "insufficient_purpose": gettext_noop(
+        "File a new order whose purpose says what will run on the chips, for whom, and why domestic accelerators do "
+        "not meet the need."),
+    "domestic_alternative": gettext_noop(
+        "If domestic accelerators cannot serve the use, file a new order that says why (software, scale, "
+        "interconnect), with evidence."),
+    "over_provisioned": gettext_noop(
+        "File a new order sized to the declared workload, or declare the full workload the chips are for."),
+    "end_user_concern": gettext_noop(
+        "Name the end user and the deployment site precisely in a new order, and attach a signed end-user "
+        "statement."),
+    "cap_exceeded": gettext_noop(
+        "Order fewer units, or wait until earlier licences leave the 365-day window; surrendering a licence you "
+        "will not use frees its units."),
+    "incomplete_documents": gettext_noop(
+        "Attach the purchase contract and a signed end-user statement to a new order."),
+    "other": gettext_noop("Read the reviewer's message above: it says what was missing."),
 }
 
 

@@ -56,6 +56,8 @@ def test_the_rejection_panel_is_in_chinese_for_a_chinese_reader(applicant_client
     order = _rejected(applicant, reviewer, senior)
     html = applicant_client.get(f"/requests/{order.public_id}/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "决定：拒绝" in html and "订单超出所述用途的需要" in html and "您接下来可以做什么" in html
+    assert "在新订单中附上采购合同和签署的最终用户声明。" in html
+    assert "Attach the purchase contract" not in html
 
 
 def test_an_approval_panel_links_the_licence_and_its_certificate(applicant_client, applicant, reviewer):

@@ -152,3 +152,17 @@ def test_the_browser_language_at_sign_in_is_remembered_until_one_is_chosen(appli
     client.post("/language/", {"language": "en", "next": "/"})
     Client().post("/accounts/login/", {"username": applicant.username, "password": "pw-for-tests"}, **CHINESE)
     assert CompanyMember.objects.get(user=applicant).preferred_language == "en"  # the choice stands
+
+
+def test_the_domain_words_and_next_steps_the_portal_shows_are_all_in_the_catalogue():
+    from django.utils import translation
+
+    from approvals.services import REJECTION_REASONS
+    from approvals.states import LicenceStatus, Status
+    from portal.views import NEXT_STEPS
+    from portal.vocabulary import WORDS
+
+    shown = {*WORDS, *NEXT_STEPS.values(), *REJECTION_REASONS.values(), *Status.labels, *LicenceStatus.labels}
+    with translation.override("zh-hans"):
+        untranslated = [text for text in shown if translation.gettext(text) == text]
+    assert untranslated == []
