@@ -72,7 +72,7 @@ def test_the_detail_page_with_a_rejection_runs_a_fixed_number_of_queries(
     applicant_client, applicant, reviewer, senior, django_assert_max_num_queries
 ):
     order = _rejected(applicant, reviewer, senior)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         applicant_client.get(f"/requests/{order.public_id}/")
 
 
