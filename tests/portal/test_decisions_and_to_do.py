@@ -119,3 +119,13 @@ def test_an_ineligible_chip_is_flagged_as_soon_as_the_draft_is_saved(applicant_c
     notice = html[html.index("data-ineligible"):]
     assert "NVIDIA H100 SXM is not eligible: only chips eligible under the approved-customer framework" in notice
     assert "NVIDIA H200" not in notice[:notice.index("</div>")]
+
+
+def test_a_viewer_sees_what_waits_on_the_company_without_being_told_to_act(signed_in, applicant):
+    from tests.factories import ApplicantFactory
+
+    draft = draft_request(applicant)
+    viewer = ApplicantFactory(membership__company=applicant.membership.company, membership__role="viewer")
+    html = signed_in(viewer).get("/").content.decode()
+    assert "Waiting on your company" in html and "Needs your action" not in html
+    assert draft.reference in html
