@@ -42,6 +42,13 @@ WORDS = (
     gettext_noop("The customer cap would be exceeded"),
     gettext_noop("Documents are missing or inconsistent"),
     gettext_noop("Other (see the reason)"),
+    # What the public verification page says of a licence's status (approvals.verification).
+    gettext_noop("ACTIVE — valid for shipment within the validity below"),
+    gettext_noop("SUSPENDED — not valid for shipment"),
+    gettext_noop("EXHAUSTED — everything approved has shipped; not valid for further shipment"),
+    gettext_noop("EXPIRED — not valid for shipment"),
+    gettext_noop("REVOKED — not valid for shipment"),
+    gettext_noop("SURRENDERED — not valid for shipment"),
 )
 
 

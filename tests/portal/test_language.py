@@ -166,3 +166,13 @@ def test_the_domain_words_and_next_steps_the_portal_shows_are_all_in_the_catalog
     with translation.override("zh-hans"):
         untranslated = [text for text in shown if translation.gettext(text) == text]
     assert untranslated == []
+
+
+def test_the_public_verification_page_follows_the_readers_language(applicant, reviewer):
+    from tests.factories import approved_licence
+
+    licence = approved_licence(applicant, reviewer)
+    html = Client().get(f"/verify/{licence.verification_code}/", **CHINESE).content.decode()
+    assert "许可证核验" in html and "有效 — 在下列有效期内可用于发货" in html
+    english = Client().get(f"/verify/{licence.verification_code}/").content.decode()
+    assert "ACTIVE — valid for shipment within the validity below" in english
