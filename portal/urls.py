@@ -24,6 +24,7 @@ account_patterns = [
 urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("", views.dashboard, name="dashboard"),
+    path("language/", views.language_set, name="language_set"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<uuid:public_id>/", views.request_detail, name="request_detail"),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("requests/<uuid:public_id>/answer/", views.request_respond, name="request_respond"),
     path("requests/<uuid:public_id>/documents/", views.document_upload, name="document_upload"),
     path("requests/<uuid:public_id>/documents/<int:pk>/", views.document_download, name="document_download"),
+    path("requests/<uuid:public_id>/documents/<int:pk>/remove/", views.document_remove, name="document_remove"),
     path("licences/<uuid:public_id>/", views.licence_detail, name="licence_detail"),
     path("licences/<uuid:public_id>/shipments/", views.shipment_record, name="shipment_record"),
     path("licences/<uuid:public_id>/reports/<uuid:report_id>/", views.end_use_report_file,

@@ -8,6 +8,7 @@ from approvals.models.parties import PartyMatch
 from approvals.models.requests import (
     Assessment,
     Document,
+    DocumentKind,
     ImportRequest,
     InformationRequest,
     PurposeCategory,
@@ -24,6 +25,7 @@ __all__ = [
     "Company",
     "CompanyMember",
     "Document",
+    "DocumentKind",
     "EndUseReport",
     "ImportRequest",
     "InformationRequest",

@@ -1,8 +1,8 @@
 """Every write of the review workflow, one module per concern; callers use the names listed here."""
 from approvals.services.assessments import assessment_apply, assessment_store, request_preview
 from approvals.services.cases import may_claim, may_release, request_claim, request_release
-from approvals.services.companies import company_approved_customer_set, company_save
-from approvals.services.documents import document_attach
+from approvals.services.companies import company_approved_customer_set, company_save, member_language_set
+from approvals.services.documents import document_attach, document_remove
 from approvals.services.drafts import DRAFT_FIELDS, clean_lines, request_create, request_update
 from approvals.services.idempotency import IdempotencyKeyReused, idempotency_keys_purge, idempotent_call
 from approvals.services.licences import (
@@ -62,6 +62,7 @@ __all__ = [
     "company_save",
     "company_screen_parties",
     "document_attach",
+    "document_remove",
     "end_use_report_accept",
     "end_use_report_file",
     "end_use_report_follow_up",
@@ -73,6 +74,7 @@ __all__ = [
     "licences_expire_due",
     "may_claim",
     "may_release",
+    "member_language_set",
     "party_match_dispose",
     "party_screening_job_start",
     "request_claim",
