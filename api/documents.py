@@ -1,5 +1,5 @@
-"""A request's documents over the API: list, upload (multipart, the portal's checks by content and size) and
-download. Each operation calls one selector or service."""
+"""A request's documents over the API: list, upload (multipart, the portal's checks by content and size, with the
+document's type), download, and removal from a draft. Each operation calls one selector or service."""
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -12,11 +12,14 @@ from api.serializers import DocumentSerializer, ErrorSerializer, ValidationError
 from api.views import _with_document_field
 from approvals import services
 from approvals.errors import WorkflowError
+from approvals.models import DocumentKind
 from approvals.selectors import request_get
 
 
 class DocumentUploadInput(serializers.Serializer):
     document = serializers.FileField(help_text="A PDF, PNG or JPEG (checked by its content), 10 MB at most.")
+    kind = serializers.ChoiceField(choices=DocumentKind.choices, default=DocumentKind.OTHER,
+                                   help_text="What the document is; `other` when left out.")
 
 
 class RequestDocumentSerializer(DocumentSerializer):
@@ -60,7 +63,8 @@ class RequestDocumentsApi(APIView):
         body.is_valid(raise_exception=True)
         try:
             document = services.document_attach(import_request_id=target.pk, actor=request.user,
-                                                uploaded_file=body.validated_data["document"])
+                                                uploaded_file=body.validated_data["document"],
+                                                kind=body.validated_data["kind"])
         except WorkflowError as exc:
             raise _with_document_field(exc) from exc
         return Response(RequestDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
@@ -83,3 +87,18 @@ class RequestDocumentDownloadApi(APIView):
                                 content_type=document.content_type)
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+    @extend_schema(
+        operation_id="requests_documents_destroy", tags=["requests"],
+        responses={
+            204: None, **COMMON,
+            403: OpenApiResponse(ErrorSerializer, description="code `forbidden`: not a filing member."),
+            409: OpenApiResponse(ErrorSerializer, description="code `not_allowed_in_state`: only a draft's "
+                                                              "documents are removed; what was submitted stays."),
+        },
+    )
+    def delete(self, request, public_id, pk):
+        """Remove a document from a draft (the audit trail keeps its name and checksum)."""
+        target = request_get(user=request.user, public_id=public_id)
+        services.document_remove(import_request_id=target.pk, actor=request.user, document_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -75,3 +75,53 @@ def test_listing_runs_a_constant_number_of_queries(api_for, applicant, draft, dj
         upload(client, draft.public_id, PDF_BYTES)
     with django_assert_max_num_queries(5):
         assert len(client.get(url(draft.public_id, "documents/")).json()) == 4
+
+
+def test_an_upload_says_what_the_document_is(api_for, applicant, draft):
+    client = api_for(applicant)
+    response = client.post(url(draft.public_id, "documents/"),
+                           {"document": SimpleUploadedFile("contract.pdf", PDF_BYTES), "kind": "purchase_contract"},
+                           format="multipart")
+    assert response.status_code == 201, response.json()
+    assert response.json()["kind"] == "purchase_contract"
+    assert [item["kind"] for item in client.get(url(draft.public_id, "documents/")).json()] == ["purchase_contract"]
+    untyped = upload(client, draft.public_id, PDF_BYTES, "note.pdf")
+    assert untyped.json()["kind"] == "other"
+
+
+def test_an_unknown_kind_answers_400_naming_kind_and_stores_nothing(api_for, applicant, draft):
+    response = api_for(applicant).post(url(draft.public_id, "documents/"),
+                                       {"document": SimpleUploadedFile("x.pdf", PDF_BYTES), "kind": "invoice"},
+                                       format="multipart")
+    assert response.status_code == 400
+    assert response.json()["kind"] == ['"invoice" is not a valid choice.']
+    assert Document.objects.count() == 0
+
+
+def test_a_drafts_document_is_removed_and_the_trail_names_it(api_for, applicant, draft):
+    client = api_for(applicant)
+    document_id = upload(client, draft.public_id, PDF_BYTES, "wrong.pdf").json()["id"]
+    response = client.delete(url(draft.public_id, f"documents/{document_id}/"))
+    assert response.status_code == 204
+    assert Document.objects.count() == 0
+    assert client.get(url(draft.public_id, "documents/")).json() == []
+    event = draft.events.order_by("-seq").first()
+    assert (event.action, event.payload["name"]) == ("remove_document", "wrong.pdf")
+    assert client.delete(url(draft.public_id, f"documents/{document_id}/")).status_code == 404
+
+
+def test_a_submitted_requests_document_stays(api_for, applicant, in_review):
+    document = Document.objects.create(import_request=in_review, original_name="filed.pdf",
+                                       content_type="application/pdf", size=10, sha256="0" * 64, file="x.pdf",
+                                       uploaded_by=applicant)
+    response = api_for(applicant).delete(url(in_review.public_id, f"documents/{document.pk}/"))
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_allowed_in_state"
+    assert Document.objects.filter(pk=document.pk).exists()
+
+
+def test_another_company_cannot_remove_a_document(api_for, applicant, other_applicant, draft):
+    document_id = upload(api_for(applicant), draft.public_id, PDF_BYTES).json()["id"]
+    response = api_for(other_applicant).delete(url(draft.public_id, f"documents/{document_id}/"))
+    assert response.status_code == 404
+    assert Document.objects.filter(pk=document_id).exists()
