@@ -18,7 +18,8 @@ PDF = b"%PDF-1.4\n" + b"0" * 64
 def answered_case(applicant, reviewer):
     draft = draft_request(applicant, lines=[line("nvidia-h200", 64), line("nvidia-h20", 16, "12000.00")])
     services.document_attach(import_request_id=draft.pk, actor=applicant,
-                             uploaded_file=SimpleUploadedFile("plan <b>.pdf", PDF, "application/pdf"))
+                             uploaded_file=SimpleUploadedFile("plan <b>.pdf", PDF, "application/pdf"),
+                             kind="end_user_statement")
     services.request_transition(import_request_id=draft.pk, action="submit", actor=applicant)
     services.request_screen(import_request_id=draft.pk)
     services.request_transition(import_request_id=draft.pk, action="request_information", actor=reviewer,
@@ -36,7 +37,7 @@ def test_case_page_shows_everything_a_reviewer_needs(client, reviewer, answered_
     assert answered_case.purpose_statement[:40] in page
     document = Document.objects.get(import_request=answered_case)
     assert f'href="/requests/{answered_case.public_id}/documents/{document.pk}/"' in page
-    assert "plan &lt;b&gt;.pdf" in page
+    assert "plan &lt;b&gt;.pdf</a></td><td>End-user statement</td><td>application/pdf</td>" in page
     assessment = answered_case.current_assessment
     for factor in assessment.factors:
         assert flag_words(factor["code"]) in page and f"+{factor['contribution']}" in page
