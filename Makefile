@@ -7,7 +7,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 LOCAL_REDIS := redis://127.0.0.1:6379/0
 
-.PHONY: run test lint clean
+# Compiled translations (the portal in Simplified Chinese), built from the committed .po file; GNU gettext's
+# msgfmt does the compiling and is installed when missing.
+MESSAGES := locale/zh_Hans/LC_MESSAGES/django.mo
+
+.PHONY: run test lint clean messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +26,18 @@ $(VENV)/.test-deps: requirements.txt requirements-test.txt | $(VENV)/bin/python
 	$(PY) -m pip install -q -r requirements-test.txt
 	touch $@ $(VENV)/.run-deps
 
-run: $(VENV)/.run-deps
+$(MESSAGES): locale/zh_Hans/LC_MESSAGES/django.po | $(VENV)/.run-deps
+	if ! command -v msgfmt >/dev/null; then
+		echo "GNU gettext (msgfmt) is missing: installing Debian's package."
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo)
+		$$SUDO apt-get update -q
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q gettext
+	fi
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py compilemessages --ignore=.venv --verbosity=0
+
+messages: $(MESSAGES)
+
+run: $(VENV)/.run-deps $(MESSAGES)
 	@if [ -z "$${REDIS_URL:-}" ] && $(PY) -c "import redis,sys; redis.Redis.from_url('$(LOCAL_REDIS)', socket_connect_timeout=1).ping()" 2>/dev/null; then
 		export REDIS_URL=$(LOCAL_REDIS)
 	fi
@@ -56,7 +71,7 @@ run: $(VENV)/.run-deps
 lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check .
 
-test: $(VENV)/.test-deps
+test: $(VENV)/.test-deps $(MESSAGES)
 	@echo "== ruff"
 	$(VENV)/bin/ruff check .
 	echo "== lint-imports (architecture contracts in pyproject.toml)"
@@ -75,4 +90,4 @@ test: $(VENV)/.test-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .hypothesis $(MESSAGES)

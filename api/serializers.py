@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.parsers import unstorable_strings
-from approvals.models import EndUseReport, ImportRequest, PurposeCategory, Recommendation
+from approvals.models import DocumentKind, EndUseReport, ImportRequest, PurposeCategory, Recommendation
 from approvals.policy import FILING_LIMITS
 from approvals.roles import sees_all_requests
 from approvals.screening import capability_metrics
@@ -358,6 +358,7 @@ class InformationRequestSerializer(serializers.Serializer):
 
 class DocumentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
     original_name = serializers.CharField()
     content_type = serializers.CharField()
     size = serializers.IntegerField()

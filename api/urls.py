@@ -6,7 +6,16 @@ from django.views.decorators.csrf import csrf_exempt
 from api import views
 from api.certificates import LicenceCertificateApi
 from api.chips import ChipDetailApi, ChipListApi
+from api.documents import RequestDocumentDownloadApi, RequestDocumentsApi
 from api.verification import VerifyApi
+from api.webhooks import (
+    WebhookDeliveriesApi,
+    WebhookDetailApi,
+    WebhookListApi,
+    WebhookPingApi,
+    WebhookRedeliverApi,
+    WebhookRotateSecretApi,
+)
 
 
 @csrf_exempt  # token clients send no CSRF token; a POST to a bad path must still get this JSON 404
@@ -26,6 +35,11 @@ urlpatterns = [
         "requests/<uuid:public_id>/transitions/", views.RequestTransitionApi.as_view(), name="api-request-transitions"
     ),
     path("requests/<uuid:public_id>/events/", views.RequestEventsApi.as_view(), name="api-request-events"),
+    path("requests/<uuid:public_id>/documents/", RequestDocumentsApi.as_view(), name="api-request-documents"),
+    path(
+        "requests/<uuid:public_id>/documents/<int:pk>/", RequestDocumentDownloadApi.as_view(),
+        name="api-request-document",
+    ),
     path("licences/", views.LicenceListApi.as_view(), name="api-licence-list"),
     path("licences/<uuid:public_id>/", views.LicenceDetailApi.as_view(), name="api-licence-detail"),
     path("licences/<uuid:public_id>/shipments/", views.LicenceShipmentsApi.as_view(), name="api-licence-shipments"),
@@ -38,5 +52,14 @@ urlpatterns = [
     ),
     path("licences/<uuid:public_id>/certificate/", LicenceCertificateApi.as_view(), name="api-licence-certificate"),
     path("verify/<str:code>/", VerifyApi.as_view(), name="api-verify"),
+    path("webhooks/", WebhookListApi.as_view(), name="api-webhook-list"),
+    path("webhooks/<uuid:public_id>/", WebhookDetailApi.as_view(), name="api-webhook-detail"),
+    path("webhooks/<uuid:public_id>/rotate-secret/", WebhookRotateSecretApi.as_view(), name="api-webhook-rotate"),
+    path("webhooks/<uuid:public_id>/ping/", WebhookPingApi.as_view(), name="api-webhook-ping"),
+    path("webhooks/<uuid:public_id>/deliveries/", WebhookDeliveriesApi.as_view(), name="api-webhook-deliveries"),
+    path(
+        "webhooks/<uuid:public_id>/deliveries/<uuid:delivery_id>/redeliver/", WebhookRedeliverApi.as_view(),
+        name="api-webhook-redeliver",
+    ),
     re_path(r"^", api_not_found),
 ]

@@ -2,6 +2,8 @@
 locked, so two approvals for one company are decided one after the other. When several refuse, the first of
 these is named: not an approved customer, a party that truly matches a denied-party list, party matches still
 open, the customer cap."""
+from django.utils.translation import gettext
+
 from approvals import clock
 from approvals.errors import WorkflowError
 from approvals.models import Company, ImportRequest, PartyMatch, RequestLine
@@ -24,12 +26,16 @@ def approved_customer_warning(*, company: Company, chips=None) -> str | None:
     framework = sorted({str(chip) for chip in chips or () if chip.framework_status == FrameworkStatus.ELIGIBLE})
     if chips is not None and not framework:
         return None
-    state = (f"its approval ended on {company.approved_customer_valid_until:%Y-%m-%d}"
-             if company.approved_customer and company.approved_customer_valid_until else "it is not approved")
-    what = ", ".join(framework) if framework else "Chips sold under the framework"
-    return (f"{company} is not an approved customer under the framework ({state}). {what} may be sold to approved "
-            "customers only: the regulator will refuse such an order unless the company is approved by the time "
-            "it decides.")
+    state = (gettext("its approval ended on %(date)s") % {
+                 "date": f"{company.approved_customer_valid_until:%Y-%m-%d}"}
+             if company.approved_customer and company.approved_customer_valid_until
+             else gettext("it is not approved"))
+    what = ", ".join(framework) if framework else gettext("Chips sold under the framework")
+    return gettext(
+        "%(company)s is not an approved customer under the framework (%(state)s). %(what)s may be sold to approved "
+        "customers only: the regulator will refuse such an order unless the company is approved by the time it "
+        "decides."
+    ) % {"company": company, "state": state, "what": what}
 
 
 def _described(matches: list[PartyMatch]) -> str:

@@ -1,11 +1,14 @@
-"""Demo data: two companies, the staff accounts and requests in several states, built through the services."""
+"""Demo data: the staff accounts, six companies with a year of history (approvals/demo_history.py), and on top of
+it the requests filed today in several states, built through the services."""
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from approvals import clock, roles, services
+from approvals.demo_history import NEW_COMPANIES, history_seed
 from approvals.models import Company, CompanyMember
 from parties.models import ScreeningListEntry
 from parties.services import SAMPLE_LIST_PATH, screening_list_load
@@ -67,19 +70,26 @@ def demo_exists() -> bool:
 @transaction.atomic
 def demo_seed(*, password: str) -> None:
     User = get_user_model()
+    # Every demo account has the same published password: it is hashed once (each hash costs half a second).
+    password_hash = make_password(password)
     company_a = Company.objects.create(**COMPANY_A)
     company_b = Company.objects.create(**COMPANY_B)
     for username, company in (("applicant-a", company_a), ("applicant-b", company_b)):
-        user = User.objects.create_user(username, f"{username}@example.com", password)
+        user = User.objects.create(username=username, email=f"{username}@example.com", password=password_hash)
         CompanyMember.objects.create(user=user, company=company, role=CompanyMember.CompanyRole.ADMIN)
     staff = {}
     for username, (last, first, groups) in STAFF.items():
-        user = User.objects.create_user(username, f"{username}@regulator.example", password, is_staff=True,
-                                        first_name=first, last_name=last)
+        user = User.objects.create(username=username, email=f"{username}@regulator.example", password=password_hash,
+                                   is_staff=True, first_name=first, last_name=last)
         user.groups.set(Group.objects.filter(name__in=groups))
         staff[username] = user
     applicant_a = User.objects.get(username="applicant-a")
     applicant_b = User.objects.get(username="applicant-b")
+    # The history's parties are screened against the list the desk uses; the flagged request below needs it too.
+    if not ScreeningListEntry.objects.exists():
+        screening_list_load(path=SAMPLE_LIST_PATH, source="sample")
+    history_seed(staff=staff, company_a=company_a, applicant_a=applicant_a, company_b=company_b,
+                 applicant_b=applicant_b, password_hash=password_hash)
 
     def filed(actor, declaration, lines, *, submit=True):
         import_request = services.request_create(actor=actor, data=declaration, lines=lines)
@@ -136,8 +146,9 @@ def demo_seed(*, password: str) -> None:
           [_line("nvidia-h200", 256, "32500.00")])
     # An open request whose end user, written in Chinese characters, may be a listed entity (the invented sample
     # list's first entry): the desk shows an open party match that blocks approval until a reviewer decides it.
-    if not ScreeningListEntry.objects.exists():
-        screening_list_load(path=SAMPLE_LIST_PATH, source="sample")
     filed(applicant_a, _declaration(INFERENCE_PURPOSE, "inference_serving", end_user="深圳龙岗精密计算有限公司",
                                     deployment_site="Longgang Science Park, Shenzhen"),
           [_line("nvidia-h20", 96, "12000.00")])
+
+
+DEMO_APPLICANTS = ("applicant-a", "applicant-b", *(spec.username for spec in NEW_COMPANIES))

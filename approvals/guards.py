@@ -1,4 +1,6 @@
 """Guards of the review workflow: pure reads that say what keeps an action from being taken, in words."""
+from django.utils.translation import gettext
+
 from approvals import clock
 from approvals.errors import WorkflowError
 from approvals.models import ImportRequest, PurposeCategory, RequestLine
@@ -11,38 +13,34 @@ def submit_problems(import_request: ImportRequest, lines: list[RequestLine]) -> 
     """What keeps a draft from being submitted, per field, in words for the applicant."""
     problems: dict[str, list[str]] = {}
     if not lines:
-        problems["lines"] = ["Add at least one line: a chip, a quantity and a unit price."]
-    for index, line in enumerate(lines):
-        if line.chip.framework_status != FrameworkStatus.ELIGIBLE:
-            problems[f"lines.{index}.chip"] = [
-                f"{line.chip} is {line.chip.get_framework_status_display().lower()}: only chips eligible under "
-                "the approved-customer framework can be imported."
-            ]
+        problems["lines"] = [gettext("Add at least one line: a chip, a quantity and a unit price.")]
+    problems.update(ineligible_lines(lines))
     statement = (import_request.purpose_statement or "").strip()
     minimum = FILING_LIMITS.min_purpose_length
     if len(statement) < minimum:
-        problems["purpose_statement"] = [
-            f"Describe the purpose in at least {minimum} characters ({len(statement)} so far): what "
-            "will run on the chips, for whom, and why domestic accelerators do not meet the need."
-        ]
+        problems["purpose_statement"] = [gettext(
+            "Describe the purpose in at least %(minimum)s characters (%(length)s so far): what will run on the "
+            "chips, for whom, and why domestic accelerators do not meet the need."
+        ) % {"minimum": minimum, "length": len(statement)}]
     if not import_request.end_user.strip():
-        problems["end_user"] = ["Name the end user."]
+        problems["end_user"] = [gettext("Name the end user.")]
     if not import_request.deployment_site.strip():
-        problems["deployment_site"] = ["Give the deployment site (address of the data centre)."]
+        problems["deployment_site"] = [gettext("Give the deployment site (address of the data centre).")]
     if not import_request.attest_no_reexport:
-        problems["attest_no_reexport"] = ["Attest that the chips will not be re-exported."]
+        problems["attest_no_reexport"] = [gettext("Attest that the chips will not be re-exported.")]
     if not import_request.attest_no_military_end_use:
-        problems["attest_no_military_end_use"] = ["Attest that there is no military end use."]
+        problems["attest_no_military_end_use"] = [gettext("Attest that there is no military end use.")]
     required = {
         PurposeCategory.MODEL_TRAINING: (
-            ("training_parameters", "For model training, declare the model size in parameters."),
-            ("training_tokens", "For model training, declare the number of training tokens."),
-            ("training_days", "For model training, declare the planned training duration in days."),
+            ("training_parameters", gettext("For model training, declare the model size in parameters.")),
+            ("training_tokens", gettext("For model training, declare the number of training tokens.")),
+            ("training_days", gettext("For model training, declare the planned training duration in days.")),
         ),
         PurposeCategory.INFERENCE_SERVING: (
-            ("inference_active_parameters", "For inference serving, declare the size of the model served "
-                                            "(its active parameters)."),
-            ("inference_peak_tokens_per_second", "For inference serving, declare the peak tokens per second."),
+            ("inference_active_parameters", gettext(
+                "For inference serving, declare the size of the model served (its active parameters).")),
+            ("inference_peak_tokens_per_second", gettext(
+                "For inference serving, declare the peak tokens per second.")),
         ),
     }.get(import_request.purpose_category, ())
     for field, sentence in required:
@@ -51,8 +49,20 @@ def submit_problems(import_request: ImportRequest, lines: list[RequestLine]) -> 
     if (import_request.training_active_parameters and import_request.training_parameters
             and import_request.training_active_parameters > import_request.training_parameters):
         problems["training_active_parameters"] = [
-            "Active parameters per token cannot exceed the model's total parameters."]
+            gettext("Active parameters per token cannot exceed the model's total parameters.")]
     return problems
+
+
+def ineligible_lines(lines: list[RequestLine]) -> dict[str, list[str]]:
+    """Lines whose chip cannot be imported under the framework, keyed ``lines.<index>.chip``: said when the
+    draft is saved, and again when it is submitted."""
+    return {
+        f"lines.{index}.chip": [gettext(
+            "%(chip)s is %(status)s: only chips eligible under the approved-customer framework can be imported."
+        ) % {"chip": line.chip, "status": gettext(line.chip.get_framework_status_display()).lower()}]
+        for index, line in enumerate(lines)
+        if line.chip.framework_status != FrameworkStatus.ELIGIBLE
+    }
 
 
 def guard_refusal(import_request: ImportRequest, actor, action: str) -> WorkflowError | None:

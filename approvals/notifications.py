@@ -1,5 +1,6 @@
-"""Notifications: who hears of what, stored once per dedupe key in the transaction of the change they report,
-with an outbox row for each email, so a message can be neither lost nor sent for a change that rolled back."""
+"""Notifications: who hears of what (and which endpoints get a webhook), stored once per dedupe key in the
+transaction of the change they report, with an outbox row for each email, so a message can be neither lost nor
+sent for a change that rolled back."""
 import logging
 import math
 from dataclasses import dataclass
@@ -8,12 +9,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
-from approvals import clock, outbox, roles
+from approvals import clock, outbox, roles, webhooks
 from approvals.models import ImportRequest, LicenceEvent, Notification, OutboxMessage, ReviewEvent
 from approvals.policy import CURRENT_SCREENING_POLICY
-from approvals.states import IN_REVIEW, Status, event_visibility, licence_event_label
+from approvals.states import IN_REVIEW, Status, Tier, event_visibility, licence_event_label
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +29,26 @@ def _users_in_groups(*names: str) -> list:
 
 
 def _company_members(import_request: ImportRequest) -> list:
-    return list(get_user_model().objects.filter(membership__company_id=import_request.company_id, is_active=True))
+    return list(get_user_model().objects.filter(membership__company_id=import_request.company_id, is_active=True)
+                .select_related("membership"))
+
+
+def _in_words(label: str, first_only: bool = False) -> str:
+    """A domain label in the current language, lower-cased to sit inside a sentence."""
+    text = gettext(label)
+    return text[:1].lower() + text[1:] if first_only else text.lower()
+
+
+_in_words_lazy = lazy(_in_words, str)
+
+
+def _language_of(user) -> str:
+    """The language a notification to this user is written in: a company member's chosen one; staff read
+    English."""
+    if user.is_staff:
+        return settings.LANGUAGE_CODE
+    membership = getattr(user, "membership", None)
+    return (membership.preferred_language if membership else "") or settings.LANGUAGE_CODE
 
 
 def licence_url(licence) -> str:
@@ -53,31 +76,40 @@ def desk_url(import_request: ImportRequest) -> str:
     return f"{settings.CHIPGATE_BASE_URL}/admin/approvals/importrequest/{import_request.pk}/change/"
 
 
+def _tier_words(value: str) -> str:
+    return Tier(value).label.lower() if value in Tier.values else "not scored"
+
+
 def _messages_for_event(event: ReviewEvent) -> list[tuple[list, str, str, str]]:
     """(recipients, kind, subject, message) for one audit event."""
     import_request = event.import_request
-    status = (import_request.get_status_display().lower() if event.to_status == import_request.status
-              else event.to_status)
     messages = []
+    # What the company is told is written lazily: each member reads it in their own language (see _store).
     if event.action == "request_information":
         messages.append((
-            _company_members(import_request), "question", f"{import_request}: the reviewer has a question",
-            f"The reviewer asks:\n\n{event.comment}\n\nAnswer by {event.payload.get('due_date')}.",
+            _company_members(import_request), "question",
+            format_lazy(gettext_lazy("{reference}: the reviewer has a question"), reference=import_request),
+            format_lazy(gettext_lazy("The reviewer asks:\n\n{question}\n\nAnswer by {due_date}."),
+                        question=event.comment, due_date=event.payload.get("due_date")),
         ))
     elif event.from_status != event.to_status and event.action not in STATUS_CHANGE_ACTIONS_SILENT_FOR_APPLICANT:
         # The comment goes to the company only when it is a message to the company (not a rationale).
         told = event.comment if event.comment and event_visibility(event.action) == "applicant" else ""
+        before, after = (_in_words_lazy(Status(status).label) if status in Status.values else status
+                         for status in (event.from_status, event.to_status))
+        moved = format_lazy(gettext_lazy("Your request {reference} moved from {before} to {after}."),
+                            reference=import_request, before=before, after=after)
         messages.append((
-            _company_members(import_request), "status_changed", f"{import_request} is now {status}",
-            f"Your request {import_request} moved from {event.from_status.replace('_', ' ')} to "
-            f"{event.to_status.replace('_', ' ')}." + (f"\n\n{told}" if told else ""),
+            _company_members(import_request), "status_changed",
+            format_lazy(gettext_lazy("{reference} is now {status}"), reference=import_request, status=after),
+            format_lazy("{}\n\n{}", moved, told) if told else moved,
         ))
     if event.action == "screen":
         reviewers = _users_in_groups(roles.REVIEWER_GROUP, roles.SENIOR_REVIEWER_GROUP)
         open_matches = (event.payload.get("party_matches") or {}).get("open", 0)
         messages.append((
             reviewers, "new_case", f"New case in the {import_request.queue} queue: {import_request}",
-            f"{import_request.company} filed {import_request}: tier {import_request.tier}, "
+            f"{import_request.company} filed {import_request}: tier {_tier_words(import_request.tier)}, "
             f"risk score {import_request.risk_score}." + (
                 f" {open_matches} possible denied-party match{'es' if open_matches > 1 else ''} to decide."
                 if open_matches else ""),
@@ -121,28 +153,32 @@ class Announcement:
     message: str
     key: str
     urls: tuple[str, str] | None = None
+    actor_id: int | None = None  # whoever's action this reports: to them it is not news, so it is stored read
 
 
 def _store(announcements: list[Announcement]) -> list[int]:
     """The notification rows (once per key and recipient) and an email outbox row for each recipient with an
     address, for any number of announcements in four queries; returns the outbox rows still to deliver."""
     rows = []
+    now = timezone.now()
     for item in announcements:
         staff_url, company_url = item.urls or (desk_url(item.import_request), portal_url(item.import_request))
         for user in item.recipients:
             url = staff_url if user.is_staff else company_url
-            body = render_to_string("emails/notification.txt", {
-                "user": user, "import_request": item.import_request, "message": item.message, "url": url,
-            })
+            with translation.override(_language_of(user)):
+                subject, message = str(item.subject), str(item.message)
+                body = render_to_string("emails/notification.txt", {
+                    "user": user, "import_request": item.import_request, "message": message, "url": url,
+                })
             rows.append(Notification(recipient=user, import_request=item.import_request, kind=item.kind,
-                                     subject=item.subject[:255], body=body, dedupe_key=f"{item.key}:{user.pk}"))
+                                     subject=subject[:255], body=body, dedupe_key=f"{item.key}:{user.pk}",
+                                     read_at=now if user.pk == item.actor_id else None))
     if not rows:
         return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     stored = Notification.objects.filter(
         dedupe_key__in=[row.dedupe_key for row in rows], emailed_at__isnull=True
     ).select_related("recipient")
-    now = timezone.now()
     emails = [
         OutboxMessage(kind=OutboxMessage.Kind.EMAIL, dedupe_key=f"email:{notification.dedupe_key}",
                       recipient=notification.recipient, notification=notification, next_attempt_at=now)
@@ -158,10 +194,12 @@ def notify_event(event: ReviewEvent) -> list[int]:
     """Notifications for one audit event, written in the caller's transaction, their emails started on commit.
     Running it again for the same event writes nothing new; returns the emails not yet delivered."""
     message_ids = _store([
-        Announcement(recipients, event.import_request, kind, subject, message, f"event:{event.pk}:{kind}")
+        Announcement(recipients, event.import_request, kind, subject, message, f"event:{event.pk}:{kind}",
+                     actor_id=event.actor_id)
         for recipients, kind, subject, message in _messages_for_event(event)
     ])
     outbox.deliver_on_commit(message_ids)
+    webhooks.webhooks_for_review_event(event)
     return message_ids
 
 
@@ -176,21 +214,27 @@ def notify_licence_event(event: LicenceEvent) -> list[int]:
     hears of what happens to its licence (with the reason given), the reviewers of reports and surrenders."""
     licence = event.licence
     label = licence_event_label(event.action)
-    subject = f"Licence {licence}: {label[0].lower()}{label[1:]}"
-    message = f"{label} on {timezone.localtime(event.at):%Y-%m-%d %H:%M}." + (
-        f"\n\n{event.comment}" if event.comment else "")
+    subject = format_lazy(gettext_lazy("Licence {licence}: {what}"), licence=licence,
+                          what=_in_words_lazy(label, first_only=True))
+    message = format_lazy(gettext_lazy("{what} on {at}."), what=gettext_lazy(label),
+                          at=f"{timezone.localtime(event.at):%Y-%m-%d %H:%M}")
+    if event.comment:
+        message = format_lazy("{}\n\n{}", message, event.comment)
     urls = (desk_licence_url(licence), licence_url(licence))
     announcements = []
     if event.action in LICENCE_HOLDER_EVENTS:
-        members = list(get_user_model().objects.filter(membership__company_id=licence.holder_id, is_active=True))
+        members = list(get_user_model().objects.filter(membership__company_id=licence.holder_id, is_active=True)
+                       .select_related("membership"))
         announcements.append(Announcement(members, licence.import_request, f"licence_{event.action}", subject,
-                                          message, f"licence-event:{event.pk}:holder", urls))
+                                          message, f"licence-event:{event.pk}:holder", urls,
+                                          actor_id=event.actor_id))
     if event.action in LICENCE_REVIEWER_EVENTS:
         reviewers = _users_in_groups(roles.REVIEWER_GROUP, roles.SENIOR_REVIEWER_GROUP)
         announcements.append(Announcement(reviewers, licence.import_request, f"licence_{event.action}", subject,
                                           message, f"licence-event:{event.pk}:reviewers", urls))
     message_ids = _store(announcements)
     outbox.deliver_on_commit(message_ids)
+    webhooks.webhooks_for_licence_event(event)
     return message_ids
 
 

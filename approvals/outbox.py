@@ -4,6 +4,7 @@ A row is claimed with a lease (a compare-and-swap UPDATE, as healthchecks claims
 and marked delivered; a failure schedules the next attempt with backoff, and after the last one the row
 is marked failed. A worker killed mid-delivery leaves its lease to expire, and the periodic sweep delivers the
 row then; a broker that was down when the transaction committed leaves rows the sweep delivers.
+Webhook rows deliver a WebhookDelivery (approvals.webhooks) on a schedule of their own.
 Emails carry the row's dedupe key as Message-ID, so a receiver can tell a rare repeat from a new message.
 """
 import logging
@@ -16,7 +17,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
-from approvals.models import Notification, OutboxMessage
+from approvals import webhooks
+from approvals.models import Notification, OutboxMessage, WebhookDelivery
 from approvals.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -44,9 +46,11 @@ def outbox_deliver_many(*, message_ids: list[int]) -> int:
     return sum(outbox_deliver(message_id=message_id) == "delivered" for message_id in message_ids)
 
 
-def retry_delay(attempts: int) -> timedelta | None:
-    """How long after its ``attempts``-th failed attempt a row is tried again; None when that was the last."""
-    schedule = settings.CHIPGATE_OUTBOX_RETRY_SCHEDULE
+def retry_delay(attempts: int, kind: str = OutboxMessage.Kind.EMAIL) -> timedelta | None:
+    """How long after its ``attempts``-th failed attempt a row is tried again; None when that was the last.
+    Webhooks have a schedule of their own (CHIPGATE_WEBHOOK_RETRY_SCHEDULE)."""
+    schedule = (settings.CHIPGATE_WEBHOOK_RETRY_SCHEDULE if kind == OutboxMessage.Kind.WEBHOOK
+                else settings.CHIPGATE_OUTBOX_RETRY_SCHEDULE)
     if attempts > len(schedule):
         return None
     return timedelta(seconds=schedule[attempts - 1])
@@ -103,12 +107,15 @@ def outbox_deliver(*, message_id: int) -> str:
     try:
         finish = DELIVERERS[message.kind](message)
     except Exception as exc:  # any failure of the far side is recorded on the row and retried
-        delay = retry_delay(message.attempts)
+        delay = None if isinstance(exc, webhooks.DeliveryAbandoned) else retry_delay(message.attempts, message.kind)
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if delay is None:
             OutboxMessage.objects.filter(pk=message_id).update(
                 state=OutboxMessage.State.FAILED, locked_until=None, last_error=error,
             )
+            if message.webhook_delivery_id:
+                WebhookDelivery.objects.filter(pk=message.webhook_delivery_id).exclude(
+                    state=WebhookDelivery.State.DELIVERED).update(state=WebhookDelivery.State.FAILED)
             logger.error("Outbox message %s gave up after %s attempts: %s", message_id, message.attempts, error)
             return "failed"
         OutboxMessage.objects.filter(pk=message_id).update(  # the sweep sends the retry when it falls due
@@ -164,4 +171,5 @@ def _deliver_email(message: OutboxMessage) -> Callable[[], None]:
 
 DELIVERERS = {
     OutboxMessage.Kind.EMAIL: _deliver_email,
+    OutboxMessage.Kind.WEBHOOK: webhooks.webhook_deliver,
 }

@@ -1,6 +1,6 @@
 """Search for the desk's lists that costs the same at a million requests as at ten thousand: a reference, a
 licence number or a USCC is matched by its start (a B-tree range), a name by substring (on PostgreSQL through
-the pg_trgm GIN indexes of migration 0014; elsewhere a plain ``icontains`` scan)."""
+the pg_trgm GIN indexes of migration 0016; elsewhere a plain ``icontains`` scan)."""
 import re
 
 from django.db.models import Q, QuerySet

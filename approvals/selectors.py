@@ -46,6 +46,7 @@ from approvals.states import (
     ACTIONS,
     LICENCE_COUNTS,
     OPEN,
+    RESCORABLE,
     LicenceStatus,
     Role,
     Status,
@@ -110,6 +111,30 @@ def request_timeline(*, import_request: ImportRequest) -> QuerySet[ReviewEvent]:
     return import_request.events.select_related("actor").order_by("seq")
 
 
+def escalation_current(*, import_request: ImportRequest) -> ReviewEvent | None:
+    """The escalation a senior is deciding (its recommendation and rationale), or None when the case is not
+    escalated now (never escalated, or returned to review since)."""
+    if not import_request.recommendation:
+        return None
+    return import_request.events.filter(action="escalate").select_related("actor").order_by("-seq").first()
+
+
+def open_requests_ordering_chip(*, chip_id: int) -> int:
+    """How many open requests order a chip: what a change to its scoring figures re-scores."""
+    return ImportRequest.objects.filter(status__in=RESCORABLE, lines__chip_id=chip_id).distinct().count()
+
+
+def desk_counts(*, user, today: date) -> dict[str, int]:
+    """The desk home's counts of open cases, in one query: the user's, nobody's, past their SLA, and escalated to
+    a senior."""
+    return ImportRequest.objects.filter(status__in=OPEN).aggregate(
+        mine=Count("id", filter=Q(assignee=user)),
+        unassigned=Count("id", filter=Q(assignee__isnull=True)),
+        overdue=Count("id", filter=Q(sla_due__lt=today)),
+        awaiting_senior=Count("id", filter=Q(status=Status.SENIOR_REVIEW)),
+    )
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """One event as a given reader may see it."""
@@ -124,6 +149,10 @@ class TimelineEntry:
     actor_label: str
     at: datetime
     comment: str
+    document: str = ""  # the file's name, for a document attached or removed
+
+
+DOCUMENT_EVENTS = frozenset({"attach_document", "remove_document"})
 
 
 def request_timeline_for(*, import_request: ImportRequest, user) -> list[TimelineEntry]:
@@ -146,6 +175,7 @@ def request_timeline_for(*, import_request: ImportRequest, user) -> list[Timelin
             seq=event.seq, action=event.action, label=event_label(event.action), from_status=event.from_status,
             to_status=event.to_status, actor=actor, actor_role=event.actor_role, actor_label=actor_label,
             at=event.at, comment=event.comment if regulator or visibility == "applicant" else "",
+            document=event.payload.get("name", "") if event.action in DOCUMENT_EVENTS else "",
         ))
     return entries
 
@@ -503,3 +533,54 @@ def licences_with_figures(queryset: QuerySet[Licence]) -> QuerySet[Licence]:
     return queryset.annotate(
         shipped_units=Coalesce(Subquery(shipped), 0), next_report_due=Subquery(next_due),
     ).annotate(remaining_units=F("total_units") - F("shipped_units"))
+
+
+@dataclass(frozen=True)
+class ApplicantToDo:
+    """What waits on a company: questions to answer (soonest due first), end-use reports to file, drafts not
+    yet submitted."""
+
+    questions: list[InformationRequest]
+    reports: list[EndUseReport]
+    drafts: list[ImportRequest]
+
+    def __bool__(self) -> bool:
+        return bool(self.questions or self.reports or self.drafts)
+
+
+TO_DO_SHOWN = 20
+
+
+def applicant_to_do(*, user) -> ApplicantToDo:
+    """The company's open asks in three queries, each list capped at ``TO_DO_SHOWN``."""
+    company_id = roles.company_id_of(user)
+    if company_id is None:
+        return ApplicantToDo([], [], [])
+    questions = (InformationRequest.objects
+                 .filter(import_request__company_id=company_id, answered_at__isnull=True,
+                         import_request__status=Status.INFORMATION_REQUESTED)
+                 .select_related("import_request").order_by("due_date", "id")[:TO_DO_SHOWN])
+    reports = (EndUseReport.objects
+               .filter(licence__holder_id=company_id,
+                       state__in=[EndUseReport.State.DUE, EndUseReport.State.OVERDUE])
+               .select_related("licence", "shipment").order_by("due_on", "id")[:TO_DO_SHOWN])
+    drafts = (ImportRequest.objects.filter(company_id=company_id, status=Status.DRAFT)
+              .order_by("-updated_at", "-id")[:TO_DO_SHOWN])
+    return ApplicantToDo(list(questions), list(reports), list(drafts))
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A rejection as the company is told it: the reason codes and the message addressed to it (never who
+    decided, nor any internal rationale)."""
+
+    reason_codes: list[str]
+    message: str
+    at: datetime
+
+
+def request_rejection(*, import_request: ImportRequest) -> Rejection | None:
+    event = import_request.events.filter(action="reject").order_by("-seq").first()
+    if event is None:
+        return None
+    return Rejection(reason_codes=list(event.payload.get("reason_codes", [])), message=event.comment, at=event.at)

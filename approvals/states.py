@@ -75,6 +75,7 @@ CASE_EVENTS: dict[str, str] = {
     "create": "Draft created",
     "edit": "Draft edited",
     "attach_document": "Document attached",
+    "remove_document": "Document removed",
     "claim": "Case taken up by a reviewer",
     "release": "Case released",
     "rescore": "Re-scored",

@@ -131,6 +131,10 @@ class RescoreJob(models.Model):
     rescored = models.PositiveIntegerField(default=0)
     tiers_changed = models.PositiveIntegerField(default=0)
     matches_found = models.PositiveIntegerField(default=0, help_text="New possible party matches (party screening)")
+    changes = models.JSONField(
+        default=list, blank=True,
+        help_text="The requests a re-scoring changed: reference, old and new tier, risk, flags and classifications",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

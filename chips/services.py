@@ -192,3 +192,13 @@ def chip_changes_announce(*, chip: ChipModel, changed_fields, triggered_by) -> l
         sender=ChipModel, chip=chip, triggered_by=triggered_by, reason=f"{chip.slug}: changed {', '.join(changed)}"
     )
     return [response for _, response in responses if response is not None]
+
+
+def chip_change_impact(*, chip: ChipModel, classification_before: str, changed_fields) -> dict:
+    """What an edit (``chip`` holding the new, unsaved values) does to scoring: the scoring fields it changes and
+    the chip's classification before and after."""
+    return {
+        "scoring_fields": sorted(SCORING_FIELDS & set(changed_fields)),
+        "classification_before": classification_before,
+        "classification_after": chip.classification,
+    }

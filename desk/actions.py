@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals import guards, selectors, services
 from approvals.errors import WorkflowError
 from approvals.models import ImportRequest, Recommendation
 from approvals.policy import FILING_LIMITS
 from approvals.states import action_label
+from desk.case import case_summary
 
 REVIEW_PERMISSION = "approvals.review_importrequest"
 TEXTAREA = forms.Textarea(attrs={"rows": 4, "cols": 80})
@@ -180,6 +182,8 @@ def transition_view(model_admin, request, object_id, action):
         "action": action,
         "action_label": action_label(action),
         "change_url": _change_url(import_request),
+        "summary": case_summary(import_request=import_request),
+        "case_sla_state": selectors.sla_state(import_request=import_request, today=timezone.localdate()),
     }
     return TemplateResponse(request, "desk/importrequest/action_form.html", context)
 

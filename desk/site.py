@@ -4,14 +4,15 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 
-from approvals import roles, second_factor
+from approvals import roles, second_factor, selectors
 from desk import two_factor
 from desk.dashboard import dashboard_summary
 
 DASHBOARD_PERMISSION = "approvals.view_importrequest"
+VERIFICATION_CODE_MAX = 64
 
 
 class ChipgateAdminSite(admin.AdminSite):
@@ -19,6 +20,9 @@ class ChipgateAdminSite(admin.AdminSite):
     site_title = "Chipgate admin"
     index_title = "Review desk"
     index_template = "desk/index.html"
+    # "View site": the portal's pages are for company members (staff are sent back here), so staff get the public
+    # side of Chipgate as it concerns them: what applicants and the public see, and the verification page.
+    site_url = reverse_lazy("admin:site_overview")
 
     def has_permission(self, request) -> bool:
         """Applicants and staff outside the four desk groups never get past the login page; staff who must give
@@ -38,15 +42,17 @@ class ChipgateAdminSite(admin.AdminSite):
         return response
 
     def index(self, request, extra_context=None):
+        extra_context = dict(extra_context or {})
         if second_factor.second_factor_required(request.user):
-            extra_context = {
-                **(extra_context or {}), "backup_codes_left": second_factor.backup_codes_left(user=request.user),
-            }
+            extra_context["backup_codes_left"] = second_factor.backup_codes_left(user=request.user)
+        if request.user.has_perm(DASHBOARD_PERMISSION):
+            extra_context["desk_counts"] = selectors.desk_counts(user=request.user, today=timezone.localdate())
         return super().index(request, extra_context)
 
     def get_urls(self):
         return [
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+            path("site/", self.admin_view(self.site_overview_view), name="site_overview"),
             path("two-factor/setup/", two_factor.second_step(self, two_factor.enrol_view), name="two_factor_enrol"),
             path("two-factor/verify/", two_factor.second_step(self, two_factor.verify_view), name="two_factor_verify"),
             path("two-factor/sign-out/", two_factor.sign_out_view, name="two_factor_sign_out"),
@@ -73,3 +79,15 @@ class ChipgateAdminSite(admin.AdminSite):
             "summary": dashboard_summary(today=timezone.localdate()),
         }
         return TemplateResponse(request, "desk/dashboard.html", context)
+
+    def site_overview_view(self, request):
+        """The public side of Chipgate for staff, with a box to open a licence's public verification page."""
+        code = request.GET.get("code", "").strip()
+        error = ""
+        if "code" in request.GET:
+            if code and len(code) <= VERIFICATION_CODE_MAX and code.isascii() and code.replace("-", "").isalnum():
+                return HttpResponseRedirect(reverse("portal:verify", args=[code]))
+            error = "Give the verification code printed on the certificate (letters, digits and dashes)."
+        context = {**self.each_context(request), "title": "The public side of Chipgate", "code": code,
+                   "code_error": error}
+        return TemplateResponse(request, "desk/site_overview.html", context)

@@ -2,7 +2,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from portal import certificates, verification, views
+from portal import certificates, verification, views, webhooks
 
 app_name = "portal"
 
@@ -24,6 +24,7 @@ account_patterns = [
 urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("", views.dashboard, name="dashboard"),
+    path("language/", views.language_set, name="language_set"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<uuid:public_id>/", views.request_detail, name="request_detail"),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("requests/<uuid:public_id>/answer/", views.request_respond, name="request_respond"),
     path("requests/<uuid:public_id>/documents/", views.document_upload, name="document_upload"),
     path("requests/<uuid:public_id>/documents/<int:pk>/", views.document_download, name="document_download"),
+    path("requests/<uuid:public_id>/documents/<int:pk>/remove/", views.document_remove, name="document_remove"),
     path("licences/<uuid:public_id>/", views.licence_detail, name="licence_detail"),
     path("licences/<uuid:public_id>/shipments/", views.shipment_record, name="shipment_record"),
     path("licences/<uuid:public_id>/reports/<uuid:report_id>/", views.end_use_report_file,
@@ -40,4 +42,13 @@ urlpatterns = [
     path("licences/<uuid:public_id>/surrender/", views.licence_surrender, name="licence_surrender"),
     path("licences/<uuid:public_id>/certificate/", certificates.licence_certificate, name="licence_certificate"),
     path("verify/<str:code>/", verification.verify, name="verify"),
+    path("settings/webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("settings/webhooks/<uuid:public_id>/", webhooks.webhook_detail, name="webhook_detail"),
+    path("settings/webhooks/<uuid:public_id>/toggle/", webhooks.webhook_toggle, name="webhook_toggle"),
+    path("settings/webhooks/<uuid:public_id>/delete/", webhooks.webhook_delete, name="webhook_delete"),
+    path("settings/webhooks/<uuid:public_id>/rotate-secret/", webhooks.webhook_rotate_secret,
+         name="webhook_rotate_secret"),
+    path("settings/webhooks/<uuid:public_id>/ping/", webhooks.webhook_ping, name="webhook_ping"),
+    path("settings/webhooks/<uuid:public_id>/deliveries/<uuid:delivery_id>/redeliver/", webhooks.webhook_redeliver,
+         name="webhook_redeliver"),
 ]

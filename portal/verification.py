@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from approvals.states import LicenceStatus
 from approvals.verification import licence_verification, status_statement, verification_wait
+from portal import vocabulary
 
 
 def _public(response):
@@ -36,8 +37,8 @@ def verify(request, code):
         return _public(render(request, "verify/not_found.html", status=404))
     return _public(render(request, "verify/licence.html", {
         "licence": licence,
-        "status_label": LicenceStatus(licence["status"]).label,
-        "statement": status_statement(licence["status"]),
+        "status_label": vocabulary.word(LicenceStatus(licence["status"]).label),
+        "statement": vocabulary.word(status_statement(licence["status"])),
         "valid_for_shipment": licence["status"] == LicenceStatus.ACTIVE,
         "checked_at": timezone.now(),
     }))

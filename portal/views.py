@@ -14,7 +14,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from approvals import guards, notifications, roles, selectors, services
 from approvals.controls import approved_customer_warning
@@ -24,6 +27,7 @@ from approvals.policy import CURRENT_SCREENING_POLICY, FILING_LIMITS
 from approvals.screening import capability_metrics
 from approvals.services.licences import REPORTABLE
 from approvals.states import LicenceStatus, Status
+from portal import figures, vocabulary
 from portal.forms import (
     LINES_PREFIX,
     AnswerForm,
@@ -34,6 +38,7 @@ from portal.forms import (
     ShipmentForm,
     SurrenderForm,
     WithdrawForm,
+    count_in_words,
     line_formset,
 )
 
@@ -42,11 +47,16 @@ NOTIFICATIONS_SHOWN = 10
 LICENCES_SHOWN = 20
 FORM_TOKENS = "portal_order_form_tokens"
 MAX_OPEN_ORDER_FORMS = 20
-FIELD_LABELS = {
-    **{name: field.label for name, field in DeclarationForm.base_fields.items()},
-    "lines": "Lines",
-    "file": "Document",
-}
+UPLOAD_ERRORS = "portal_upload_errors"
+
+
+def _field_label(key: str) -> str:
+    """A service's field key as the form labels it, in the reader's language."""
+    field = DeclarationForm.base_fields.get(key)
+    if field is not None:
+        return str(field.label)
+    return {"lines": _("Lines"), "file": _("Document"), "kind": _("Type of document")}.get(
+        key, key.replace("_", " ").capitalize())
 
 
 # Access ----------------------------------------------------------------------------------------------
@@ -80,8 +90,8 @@ def member_required(view):
             if request.user.is_staff:
                 return redirect("admin:index")
             return render(request, "portal/forbidden.html", {
-                "reason": "Your account is not linked to a company, so there are no orders to show. "
-                          "Ask your company administrator to add you.",
+                "reason": _("Your account is not linked to a company, so there are no orders to show. "
+                            "Ask your company administrator to add you."),
             }, status=403)
         request.membership = membership
         return view(request, *args, **kwargs)
@@ -89,10 +99,10 @@ def member_required(view):
     return wrapper
 
 
-def _read_only(request, what: str = "file and change orders"):
+def _read_only(request, what: str = ""):
     return render(request, "portal/forbidden.html", {
-        "reason": f"Your role at {request.membership.company} is read only: a filer or the company administrator "
-                  f"can {what}.",
+        "reason": _("Your role at %(company)s is read only: a filer or the company administrator can %(what)s.") % {
+            "company": request.membership.company, "what": what or _("file and change orders")},
     }, status=403)
 
 
@@ -113,14 +123,16 @@ def dashboard(request):
     unread = selectors.unread_notifications(user=request.user)
     notifications = list(unread[:NOTIFICATIONS_SHOWN])
     unread_count = unread.count()
+    to_do = selectors.applicant_to_do(user=request.user)
     licences = selectors.licence_list(user=request.user)
     shown_licences = list(selectors.licences_with_figures(licences)[:LICENCES_SHOWN])
     licence_count = len(shown_licences) if len(shown_licences) < LICENCES_SHOWN else licences.count()
     return render(request, "portal/dashboard.html", {
+        "to_do": to_do,
         "page": page,
         "status": status,
         "search": search,
-        "statuses": Status.choices,
+        "statuses": vocabulary.choices(Status.choices),
         "notifications": notifications,
         "unread_count": unread_count,
         "unread_more": unread_count - len(notifications),
@@ -136,12 +148,13 @@ def notifications_mark_read(request):
     raw = request.POST.get("notification", "")
     if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
         return render(request, "portal/bad_request.html", {
-            "reason": "The notification to mark as read was not given as a number, so nothing was marked.",
+            "reason": _("The notification to mark as read was not given as a number, so nothing was marked."),
         }, status=400)
     notification_id = int(raw) if raw else None
     marked = notifications.notification_mark_read(user=request.user, notification_id=notification_id)
     if notification_id is None:
-        messages.success(request, f"{marked} notification{'' if marked == 1 else 's'} marked as read.")
+        messages.success(request, ngettext("%(count)d notification marked as read.",
+                                           "%(count)d notifications marked as read.", marked) % {"count": marked})
     return redirect("portal:dashboard")
 
 
@@ -218,7 +231,7 @@ def _place_errors(error: WorkflowError, form: DeclarationForm, line_forms: list[
         elif key in form.fields:
             target, field = form, key
         else:
-            loose.extend(f"{FIELD_LABELS.get(key, key)}: {text}" for text in texts)
+            loose.extend(f"{_field_label(key)}: {text}" for text in texts)
             continue
         for text in texts:
             target.add_error(field, text)
@@ -241,7 +254,8 @@ def _error_summary(form, formset, loose: list[str]) -> list[dict]:
         for name, texts in line_form.errors.items():
             field = line_form.fields.get(name)
             anchor = line_form[name].auto_id if field else ""
-            label = f"Line {number}, {field.label}" if field else f"Line {number}"
+            label = (_("Line %(number)s, %(field)s") % {"number": number, "field": field.label} if field
+                     else _("Line %(number)s") % {"number": number})
             summary += [{"text": f"{label}: {text}", "anchor": anchor} for text in texts]
     return summary
 
@@ -263,19 +277,19 @@ def _order_form(request, order: ImportRequest | None):
                 if order is None:
                     public_id, created = _create_once(request, token, form.declaration(), lines)
                     if created:
-                        messages.success(request, "Draft saved. Check the preview, then submit when ready.")
+                        messages.success(request, _("Draft saved. Check the preview, then submit when ready."))
                     else:
-                        messages.info(request, "This form was already saved; here is the order it created.")
+                        messages.info(request, _("This form was already saved; here is the order it created."))
                     return redirect("portal:request_detail", public_id=public_id)
                 services.request_update(import_request_id=order.pk, actor=request.user, data=form.declaration(),
                                         lines=lines)
-                messages.success(request, "Draft saved.")
+                messages.success(request, _("Draft saved."))
                 return redirect("portal:request_detail", public_id=order.public_id)
             except WorkflowError as error:
                 loose = _place_errors(error, form, line_forms)
             except StaleForm:
-                loose = ["This form had expired, so nothing was saved. Check your dashboard for the order, "
-                         "or save this form again."]
+                loose = [_("This form had expired, so nothing was saved. Check your dashboard for the order, "
+                           "or save this form again.")]
                 token = _issue_form_token(request)
     elif order is None:
         form, formset = DeclarationForm(), line_formset(initial=[{}])
@@ -287,6 +301,7 @@ def _order_form(request, order: ImportRequest | None):
             for line in order.lines.all()
         ] or [{}])
     statement = (form["purpose_statement"].value() or "").strip()
+    language = request.LANGUAGE_CODE
     return render(request, "portal/order_form.html", {
         "order": order,
         "customer_warning": approved_customer_warning(
@@ -300,14 +315,15 @@ def _order_form(request, order: ImportRequest | None):
         "declaration_fields": [form[name] for name in (
             "purpose_category", "purpose_statement", "end_user", "consignee", "deployment_site")],
         "sizing_sections": [
-            {"categories": "model_training", "legend": "Training declaration",
-             "help": "The model you will train, so reviewers can compare the order with what the run needs.",
-             "fields": [form[name] for name in DeclarationForm.TRAINING_FIELDS]},
-            {"categories": "inference_serving", "legend": "Serving declaration",
-             "help": "The model you will serve and its peak load, so reviewers can compare the order with it.",
-             "fields": [form[name] for name in DeclarationForm.INFERENCE_FIELDS]},
-            {"categories": "cloud_services research", "legend": "Utilisation plan",
-             "help": "How busy your plan expects these chips to be at peak.",
+            {"categories": "model_training", "legend": _("Training declaration"),
+             "help": _("The model you will train, so reviewers can compare the order with what the run needs. "
+                       "Sizes may be written as 70B, 2T, 700亿 or in full."),
+             "fields": [_with_words(form[name], language) for name in DeclarationForm.TRAINING_FIELDS]},
+            {"categories": "inference_serving", "legend": _("Serving declaration"),
+             "help": _("The model you will serve and its peak load, so reviewers can compare the order with it."),
+             "fields": [_with_words(form[name], language) for name in DeclarationForm.INFERENCE_FIELDS]},
+            {"categories": "cloud_services research", "legend": _("Utilisation plan"),
+             "help": _("How busy your plan expects these chips to be at peak."),
              "fields": [form[name] for name in DeclarationForm.PLAN_FIELDS]},
         ],
         "attestation_fields": [form["attest_no_reexport"], form["attest_no_military_end_use"]],
@@ -325,74 +341,139 @@ def request_new(request):
 def request_edit(request, public_id):
     order = _order(request, public_id, detail=True)
     if order.status != Status.DRAFT:
-        messages.info(request, f"{order} is {order.get_status_display().lower()}: its content was frozen at "
-                               "submission and can no longer be edited.")
+        messages.info(request, _("%(order)s is %(status)s: its content was frozen at submission and can no "
+                                 "longer be edited.") % {"order": order, "status": _status_word(order)})
         return redirect("portal:request_detail", public_id=order.public_id)
     return _order_form(request, order)
 
 
 # The request page --------------------------------------------------------------------------------
 
-def _figures(metrics: dict) -> list[dict]:
-    """The capability figures of an order in words and numbers, from metrics the screening code computed: what
-    the company may see of its own order (never the scoring rubric, its factors or the tier)."""
-    days = metrics.get("days_to_1e25")
-    return [
-        {"label": "Total TPP", "value": f"{metrics['total_tpp']:,.0f}"},
-        {"label": "H100-equivalents", "value": f"{metrics['h100_equivalents']:,.1f}"},
-        {"label": "FLOP reachable in 90 days", "value": f"{metrics['flop_in_90_days']:.2e}"},
-        {"label": "Days to 1e25 FLOP", "value": f"{days:,.0f}" if days is not None else "no BF16 compute"},
-        {"label": "Ascend 910C equivalents (by TPP)", "value": f"{metrics['ascend_910c_by_tpp']:,.0f}"},
-        {"label": "Revenue share due", "value": f"USD {float(metrics['revenue_share_due_usd']):,.2f}"},
-    ]
+def _status_word(order: ImportRequest) -> str:
+    """The order's status inside a sentence, in the reader's language."""
+    return vocabulary.word(order.get_status_display()).lower()
+
+
+def _with_words(bound_field, language: str):
+    """A count field with what it holds said back in words (70B: 70 billion), for the reader to check."""
+    bound_field.words = count_in_words(bound_field.value(), language)
+    return bound_field
 
 
 def _timeline(order: ImportRequest, user) -> list[dict]:
     return [
         {
             "at": entry.at,
-            "what": entry.label,
-            "who": entry.actor_label,
-            "status": Status(entry.to_status).label if entry.to_status in Status.values and
+            "what": vocabulary.word(entry.label),
+            "who": entry.actor_label if entry.actor else vocabulary.word(entry.actor_label),
+            "status": vocabulary.word(Status(entry.to_status).label) if entry.to_status in Status.values and
             entry.to_status != entry.from_status else "",
             "comment": entry.comment,
+            "document": entry.document,
         }
         for entry in selectors.request_timeline_for(import_request=order, user=user)
     ]
 
 
-def _render_detail(request, order: ImportRequest, *, answer_form=None, document_form=None, status=200):
+# What the company can do after a rejection, by reason code: the next step, in the applicant's words.
+NEXT_STEPS = {
+    "insufficient_purpose": gettext_noop(
+        "File a new order whose purpose says what will run on the chips, for whom, and why domestic accelerators do "
+        "not meet the need."),
+    "domestic_alternative": gettext_noop(
+        "If domestic accelerators cannot serve the use, file a new order that says why (software, scale, "
+        "interconnect), with evidence."),
+    "over_provisioned": gettext_noop(
+        "File a new order sized to the declared workload, or declare the full workload the chips are for."),
+    "end_user_concern": gettext_noop(
+        "Name the end user and the deployment site precisely in a new order, and attach a signed end-user "
+        "statement."),
+    "cap_exceeded": gettext_noop(
+        "Order fewer units, or wait until earlier licences leave the 365-day window; surrendering a licence you "
+        "will not use frees its units."),
+    "incomplete_documents": gettext_noop(
+        "Attach the purchase contract and a signed end-user statement to a new order."),
+    "other": gettext_noop("Read the reviewer's message above: it says what was missing."),
+}
+
+
+def _rejection_panel(order: ImportRequest) -> dict | None:
+    """The rejection as the company is told it: reasons in words, the reviewer's message, what it can do next."""
+    rejection = selectors.request_rejection(import_request=order)
+    if rejection is None:
+        return None
+    codes = rejection.reason_codes
+    return {
+        "reasons": [vocabulary.word(services.REJECTION_REASONS.get(code, code)) for code in codes],
+        "message": rejection.message,
+        "at": rejection.at,
+        "next_steps": [_(NEXT_STEPS[code]) for code in codes if code in NEXT_STEPS],
+    }
+
+
+def _upload_errors(request, order: ImportRequest) -> dict | None:
+    """The errors of a failed upload of this order, kept in the session across the redirect (shown once)."""
+    stored = request.session.get(UPLOAD_ERRORS, {})
+    errors = stored.pop(str(order.public_id), None)
+    if errors is not None:
+        request.session[UPLOAD_ERRORS] = stored
+    return errors
+
+
+def _render_detail(request, order: ImportRequest, *, answer_form=None, status=200):
     lines = list(order.lines.all())
     actions = selectors.available_actions(import_request=order, user=request.user)
     preview = None
+    line_metrics = None
     if order.status == Status.DRAFT and lines:
-        preview = {"figures": _figures(capability_metrics(services.request_preview(import_request=order).metrics))}
+        result = services.request_preview(import_request=order)
+        line_metrics = result.line_metrics
+        preview = {"figures": figures.order_figures(capability_metrics(result.metrics)),
+                   "thresholds": figures.thresholds()}
     assessment = order.current_assessment if order.status != Status.DRAFT else None
+    if assessment is not None:
+        line_metrics = assessment.line_metrics
     questions = list(order.information_requests.all())
     open_question = next((question for question in reversed(questions) if question.answered_at is None), None)
     licence = getattr(order, "licence", None)
+    is_draft = order.status == Status.DRAFT
+    may_file = request.membership.may_file
+    upload = _upload_errors(request, order) if is_draft else None
+    document_form = DocumentForm(initial={"kind": upload["kind"]} if upload else None)
     return render(request, "portal/request_detail.html", {
         "order": order,
+        "status_label": vocabulary.word(order.get_status_display()),
         "lines": lines,
+        "line_rows": figures.line_rows(lines, line_metrics),
+        "lines_total": figures.lines_total(lines),
+        "ineligible": [text for texts in guards.ineligible_lines(lines).values() for text in texts]
+        if is_draft else [],
         "licence": licence,
+        "rejection": _rejection_panel(order) if order.status == Status.REJECTED else None,
         "approved_units": sum(line.approved_quantity or 0 for line in lines) if licence else 0,
         "requested_units": sum(line.quantity for line in lines),
         "certificate_url": reverse("portal:licence_certificate", args=[licence.public_id]) if licence else "",
         "documents": list(order.documents.all()),
         "preview": preview,
         "assessment": assessment,
-        "assessment_figures": _figures(capability_metrics(assessment.metrics)) if assessment else [],
+        "assessment_figures": figures.order_figures(capability_metrics(assessment.metrics)) if assessment else [],
+        "declaration_words": {
+            name: count_in_words(getattr(order, name), request.LANGUAGE_CODE)
+            for name in ("training_parameters", "training_tokens", "inference_active_parameters")
+        },
         "timeline": _timeline(order, request.user),
         "questions": questions,
         "open_question": open_question,
         "can_edit": "submit" in actions,
         "can_withdraw": "withdraw" in actions,
         "can_respond": "respond" in actions and open_question is not None,
-        "can_upload": order.status == Status.DRAFT and request.membership.may_file,
+        "can_upload": is_draft and may_file,
+        "can_remove_documents": is_draft and may_file,
+        "upload_errors": upload["errors"] if upload else [],
         "customer_warning": approved_customer_warning(company=order.company, chips=[line.chip for line in lines])
-        if order.status == Status.DRAFT else None,
+        if is_draft else None,
         "answer_form": answer_form or AnswerForm(),
-        "document_form": document_form or DocumentForm(),
+        "document_form": document_form,
     }, status=status)
 
 
@@ -401,23 +482,67 @@ def request_detail(request, public_id):
     return _render_detail(request, _order(request, public_id, detail=True))
 
 
+def _detail_url(order: ImportRequest, anchor: str = "") -> str:
+    return reverse("portal:request_detail", args=[order.public_id]) + (f"#{anchor}" if anchor else "")
+
+
 @require_POST
 @member_required
 def document_upload(request, public_id):
+    """Attach a document; success or failure, the answer is a redirect to the order's page (a reload never posts
+    the file again), where a failure shows at the document form with a summary at the top."""
     order = _order(request, public_id, detail=True)
     form = DocumentForm(request.POST, request.FILES)
+    errors: list[str] = []
     if form.is_valid():
         try:
             document = services.document_attach(
-                import_request_id=order.pk, actor=request.user, uploaded_file=form.cleaned_data["document"]
+                import_request_id=order.pk, actor=request.user, uploaded_file=form.cleaned_data["document"],
+                kind=form.cleaned_data["kind"],
             )
         except WorkflowError as error:
-            for text in error.field_errors.get("file", []) or [error.message]:
-                form.add_error("document", text)
+            errors = [text for texts in error.field_errors.values() for text in texts] or [error.message]
         else:
-            messages.success(request, f"{document.original_name} uploaded.")
-            return redirect("portal:request_detail", public_id=order.public_id)
-    return _render_detail(request, order, document_form=form, status=400)
+            messages.success(request, _("%(name)s uploaded as %(kind)s.") % {
+                "name": document.original_name, "kind": document.get_kind_display().lower()})
+            return redirect(_detail_url(order, "documents"))
+    else:
+        errors = [text for texts in form.errors.values() for text in texts]
+    if order.status != Status.DRAFT:  # no document form on the page: say it on top
+        for text in errors:
+            messages.error(request, text)
+        return redirect(_detail_url(order))
+    stored = request.session.get(UPLOAD_ERRORS, {})
+    stored[str(order.public_id)] = {"errors": errors, "kind": request.POST.get("kind", "")}
+    request.session[UPLOAD_ERRORS] = dict(list(stored.items())[-MAX_OPEN_ORDER_FORMS:])
+    return redirect(_detail_url(order, "upload"))
+
+
+@require_POST
+@member_required
+def document_remove(request, public_id, pk):
+    order = _order(request, public_id)
+    if not request.membership.may_file:
+        return _read_only(request)
+    try:
+        name = services.document_remove(import_request_id=order.pk, actor=request.user, document_id=pk)
+    except WorkflowError as error:
+        if error.code == WorkflowError.NOT_FOUND:
+            raise Http404(error.message) from error
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s removed from the draft.") % {"name": name})
+    return redirect(_detail_url(order, "documents"))
+
+
+@require_POST
+def language_set(request):
+    """Django's set_language (the cookie, the redirect back), and for a company member the language their
+    emails are written in."""
+    response = set_language(request)
+    if request.user.is_authenticated:
+        services.member_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 @require_POST
@@ -427,7 +552,7 @@ def request_respond(request, public_id):
     question = selectors.open_information_request(import_request=order)
     form = AnswerForm(request.POST, request.FILES)
     if question is None:
-        messages.info(request, "There is no open question on this order.")
+        messages.info(request, _("There is no open question on this order."))
         return redirect("portal:request_detail", public_id=order.public_id)
     if form.is_valid():
         try:
@@ -442,7 +567,7 @@ def request_respond(request, public_id):
             if not error.field_errors:
                 form.add_error(None, error.message)
         else:
-            messages.success(request, "Answer sent. The reviewer has been told.")
+            messages.success(request, _("Answer sent. The reviewer has been told."))
             return redirect("portal:request_detail", public_id=order.public_id)
     return _render_detail(request, order, answer_form=form, status=400)
 
@@ -471,9 +596,9 @@ def _problem_list(problems: dict[str, list[str]]) -> list[dict]:
     for key, texts in problems.items():
         parts = key.split(".")
         if parts[0] == LINES_PREFIX and len(parts) > 1 and parts[1].isdigit():
-            where = f"Line {int(parts[1]) + 1}"
+            where = _("Line %(number)s") % {"number": int(parts[1]) + 1}
         else:
-            where = FIELD_LABELS.get(key, key.replace("_", " ").capitalize())
+            where = _field_label(key)
         listed += [{"where": where, "text": text} for text in texts]
     return listed
 
@@ -483,7 +608,7 @@ def _problem_list(problems: dict[str, list[str]]) -> list[dict]:
 def request_submit(request, public_id):
     order = _order(request, public_id, detail=True)
     if order.status != Status.DRAFT:
-        messages.info(request, f"{order} is already {order.get_status_display().lower()}.")
+        messages.info(request, _("%(order)s is already %(status)s.") % {"order": order, "status": _status_word(order)})
         return redirect("portal:request_detail", public_id=order.public_id)
     if not request.membership.may_file:
         return _read_only(request)
@@ -496,12 +621,13 @@ def request_submit(request, public_id):
         except WorkflowError as failure:
             order.refresh_from_db()
             if order.status != Status.DRAFT:
-                messages.info(request, f"{order} was already submitted.")
+                messages.info(request, _("%(order)s was already submitted.") % {"order": order})
                 return redirect("portal:request_detail", public_id=order.public_id)
             problems = failure.field_errors or problems
             error = failure.message
         else:
-            messages.success(request, f"{order} submitted. Its content is now frozen; screening follows.")
+            messages.success(request, _("%(order)s submitted. Its content is now frozen; screening follows.") % {
+                "order": order})
             return redirect("portal:request_detail", public_id=order.public_id)
     return render(request, "portal/submit_confirm.html", {
         "order": order,
@@ -518,7 +644,8 @@ def request_submit(request, public_id):
 def request_withdraw(request, public_id):
     order = _order(request, public_id)
     if "withdraw" not in selectors.available_actions(import_request=order, user=request.user):
-        messages.info(request, f"{order} cannot be withdrawn while it is {order.get_status_display().lower()}.")
+        messages.info(request, _("%(order)s cannot be withdrawn while it is %(status)s.") % {
+            "order": order, "status": _status_word(order)})
         return redirect("portal:request_detail", public_id=order.public_id)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     error = ""
@@ -531,7 +658,7 @@ def request_withdraw(request, public_id):
         except WorkflowError as failure:
             error = failure.message
         else:
-            messages.success(request, f"{order} withdrawn.")
+            messages.success(request, _("%(order)s withdrawn.") % {"order": order})
             return redirect("portal:request_detail", public_id=order.public_id)
     return render(request, "portal/withdraw_confirm.html", {"order": order, "form": form, "error": error},
                   status=400 if error else 200)
@@ -553,10 +680,10 @@ def _licence_timeline(licence: Licence, user) -> list[dict]:
         {
             "at": entry.at,
             "action": entry.action,
-            "what": entry.label,
-            "who": entry.actor_label,
-            "status": LicenceStatus(entry.to_status).label if entry.to_status in LicenceStatus.values and
-            entry.to_status != entry.from_status else "",
+            "what": vocabulary.word(entry.label),
+            "who": entry.actor_label if entry.actor else vocabulary.word(entry.actor_label),
+            "status": vocabulary.word(LicenceStatus(entry.to_status).label)
+            if entry.to_status in LicenceStatus.values and entry.to_status != entry.from_status else "",
             "comment": entry.comment,
         }
         for entry in selectors.licence_timeline(licence=licence, user=user)
@@ -633,7 +760,7 @@ def shipment_record(request, public_id):
     """Record a shipment once per form: the form's one-time token makes a second post of it find the first."""
     licence = _licence(request, public_id, detail=True)
     if not request.membership.may_file:
-        return _read_only(request, "record shipments and file end-use reports")
+        return _read_only(request, _("record shipments and file end-use reports"))
     form = _shipment_form(licence, request.POST, request.FILES)
     token = request.POST.get("form_token", "")
     loose: list[str] = []
@@ -648,18 +775,18 @@ def shipment_record(request, public_id):
             ).public_id)
 
         try:
-            _, created = _once(request, SHIPMENT_FORM_TOKENS, token, record)
+            _shipment_id, created = _once(request, SHIPMENT_FORM_TOKENS, token, record)
         except WorkflowError as error:
             loose = _place_shipment_errors(error, form, fields)
         except StaleForm:
-            loose = ["This form had expired, so nothing was recorded. Check the shipments below, then record it "
-                     "again if it is missing."]
+            loose = [_("This form had expired, so nothing was recorded. Check the shipments below, then record "
+                       "it again if it is missing.")]
             token = _issue_form_token(request, SHIPMENT_FORM_TOKENS)
         else:
             if created:
-                messages.success(request, "Shipment recorded. Its end-use report is now due.")
+                messages.success(request, _("Shipment recorded. Its end-use report is now due."))
             else:
-                messages.info(request, "This shipment was already recorded; it is listed below.")
+                messages.info(request, _("This shipment was already recorded; it is listed below."))
             return redirect("portal:licence_detail", public_id=licence.public_id)
     licence = _licence(request, public_id, detail=True)  # what the refusal was measured against, read afresh
     return _render_licence(request, licence, shipment_form=form, shipment_errors=_shipment_errors(form, loose),
@@ -694,7 +821,7 @@ def end_use_report_file(request, public_id, report_id):
     if report is None:
         raise Http404("No such end-use report.")
     if not request.membership.may_file:
-        return _read_only(request, "record shipments and file end-use reports")
+        return _read_only(request, _("record shipments and file end-use reports"))
     form = _report_form(report, request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -711,8 +838,8 @@ def end_use_report_file(request, public_id, report_id):
             if not error.field_errors:
                 form.add_error(None, error.message)
         else:
-            messages.success(request, f"End-use report for shipment {report.shipment.reference} filed. "
-                                      "A reviewer will look at it.")
+            messages.success(request, _("End-use report for shipment %(reference)s filed. A reviewer will look "
+                                        "at it.") % {"reference": report.shipment.reference})
             return redirect("portal:licence_detail", public_id=licence.public_id)
     return _render_licence(request, licence, report_forms={report.pk: form}, status=400)
 
@@ -723,11 +850,12 @@ def licence_surrender(request, public_id):
     licence = _licence(request, public_id)
     if not roles.is_admin_for(request.user, licence.holder_id):
         return render(request, "portal/forbidden.html", {
-            "reason": f"Only the administrator of {request.membership.company} can surrender a licence.",
+            "reason": _("Only the administrator of %(company)s can surrender a licence.") % {
+                "company": request.membership.company},
         }, status=403)
     if "surrender" not in services.licence_available_actions(licence=licence, user=request.user):
-        messages.info(request, f"Licence {licence} cannot be surrendered while it is "
-                               f"{licence.get_status_display().lower()}.")
+        messages.info(request, _("Licence %(licence)s cannot be surrendered while it is %(status)s.") % {
+            "licence": licence, "status": vocabulary.word(licence.get_status_display()).lower()})
         return redirect("portal:licence_detail", public_id=licence.public_id)
     form = SurrenderForm(request.POST if request.method == "POST" else None)
     error = ""
@@ -738,7 +866,8 @@ def licence_surrender(request, public_id):
         except WorkflowError as failure:
             error = failure.message
         else:
-            messages.success(request, f"Licence {licence} surrendered: nothing more may ship under it.")
+            messages.success(request, _("Licence %(licence)s surrendered: nothing more may ship under it.") % {
+                "licence": licence})
             return redirect("portal:licence_detail", public_id=licence.public_id)
     return render(request, "portal/surrender_confirm.html", {"licence": licence, "form": form, "error": error},
                   status=400 if error else 200)

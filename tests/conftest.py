@@ -1,8 +1,30 @@
 """Shared fixtures: the catalog is loaded in every test database, an empty cache, users for each role, a signing key,
 staff 2FA."""
+import shutil
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _translations_compiled():
+    """The portal's Chinese catalogue is committed as .po and compiled, not committed: `make test` compiles it,
+    and a bare pytest run compiles it here when it is missing or older than its .po (GNU gettext's msgfmt)."""
+    from django.conf import settings
+
+    stale = [
+        po for locale_path in settings.LOCALE_PATHS for po in Path(locale_path).glob("*/LC_MESSAGES/*.po")
+        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if not stale:
+        return
+    if shutil.which("msgfmt") is None:
+        pytest.exit("GNU gettext's msgfmt is missing, so the translations cannot be compiled: apt-get install "
+                    "gettext (make test installs it).", returncode=3)
+    for po in stale:
+        call_command("compilemessages", locale=[po.parent.parent.name], ignore_patterns=[".venv"], verbosity=0)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from approvals.models.parties import PartyMatch
 from approvals.models.requests import (
     Assessment,
     Document,
+    DocumentKind,
     ImportRequest,
     InformationRequest,
     PurposeCategory,
@@ -15,6 +16,7 @@ from approvals.models.requests import (
     RequestLine,
     document_upload_path,
 )
+from approvals.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiIdempotencyKey",
@@ -23,6 +25,7 @@ __all__ = [
     "Company",
     "CompanyMember",
     "Document",
+    "DocumentKind",
     "EndUseReport",
     "ImportRequest",
     "InformationRequest",
@@ -40,5 +43,8 @@ __all__ = [
     "ReviewEventQuerySet",
     "Shipment",
     "ShipmentLine",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "document_upload_path",
 ]

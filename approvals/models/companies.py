@@ -68,6 +68,8 @@ class CompanyMember(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="members")
     role = models.CharField(max_length=8, choices=CompanyRole.choices, default=CompanyRole.FILER)
+    # The language emails are written in: the one chosen with the portal's switcher ("" until then: English).
+    preferred_language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.company})"

@@ -50,11 +50,12 @@ class ApiIdempotencyKey(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """A side effect of a state change (an email, later a webhook), written in the change's transaction and
+    """A side effect of a state change (an email, a webhook delivery), written in the change's transaction and
     delivered by a worker: claimed with a lease, retried with backoff, once per dedupe key."""
 
     class Kind(models.TextChoices):
         EMAIL = "email", "Email"
+        WEBHOOK = "webhook", "Webhook"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -68,6 +69,9 @@ class OutboxMessage(models.Model):
     )
     notification = models.ForeignKey(
         Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox_messages"
+    )
+    webhook_delivery = models.ForeignKey(
+        "approvals.WebhookDelivery", null=True, blank=True, on_delete=models.CASCADE, related_name="outbox_messages"
     )
     payload = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)

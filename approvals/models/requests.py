@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin
 
 from approvals.models.companies import Company
@@ -232,6 +233,14 @@ def document_upload_path(instance: "Document", filename: str) -> str:
     return f"documents/{uuid.uuid4().hex}"
 
 
+class DocumentKind(models.TextChoices):
+    """What a document of an order is, as the applicant says when attaching it."""
+
+    PURCHASE_CONTRACT = "purchase_contract", _("Purchase contract")
+    END_USER_STATEMENT = "end_user_statement", _("End-user statement")
+    OTHER = "other", _("Other")
+
+
 class Document(models.Model):
     import_request = models.ForeignKey(
         ImportRequest, on_delete=models.CASCADE, related_name="documents", db_column="request_id"
@@ -246,6 +255,7 @@ class Document(models.Model):
     end_use_report = models.ForeignKey(
         "approvals.EndUseReport", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
+    kind = models.CharField(max_length=24, choices=DocumentKind.choices, default=DocumentKind.OTHER)
     file = models.FileField(upload_to=document_upload_path)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=32)

@@ -1,8 +1,8 @@
 """Every write of the review workflow, one module per concern; callers use the names listed here."""
 from approvals.services.assessments import assessment_apply, assessment_store, request_preview
 from approvals.services.cases import may_claim, may_release, request_claim, request_release
-from approvals.services.companies import company_approved_customer_set, company_save
-from approvals.services.documents import document_attach
+from approvals.services.companies import company_approved_customer_set, company_save, member_language_set
+from approvals.services.documents import document_attach, document_remove
 from approvals.services.drafts import DRAFT_FIELDS, clean_lines, request_create, request_update
 from approvals.services.idempotency import IdempotencyKeyReused, idempotency_keys_purge, idempotent_call
 from approvals.services.licences import (
@@ -37,6 +37,19 @@ from approvals.services.screening_runs import (
     rescore_jobs_left_queued,
 )
 from approvals.services.transitions import REJECTION_REASONS, request_respond, request_transition
+from approvals.services.webhooks import (
+    webhook_company_id,
+    webhook_deliveries,
+    webhook_delivery_get,
+    webhook_delivery_redeliver,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_get,
+    webhook_endpoint_ping,
+    webhook_endpoint_rotate_secret,
+    webhook_endpoint_update,
+    webhook_endpoints_for,
+)
 
 __all__ = [
     "DRAFT_FIELDS",
@@ -49,6 +62,7 @@ __all__ = [
     "company_save",
     "company_screen_parties",
     "document_attach",
+    "document_remove",
     "end_use_report_accept",
     "end_use_report_file",
     "end_use_report_follow_up",
@@ -60,6 +74,7 @@ __all__ = [
     "licences_expire_due",
     "may_claim",
     "may_release",
+    "member_language_set",
     "party_match_dispose",
     "party_screening_job_start",
     "request_claim",
@@ -82,4 +97,15 @@ __all__ = [
     "rescore_jobs_left_queued",
     "shipment_record",
     "system_transition_many",
+    "webhook_company_id",
+    "webhook_deliveries",
+    "webhook_delivery_get",
+    "webhook_delivery_redeliver",
+    "webhook_endpoint_create",
+    "webhook_endpoint_delete",
+    "webhook_endpoint_get",
+    "webhook_endpoint_ping",
+    "webhook_endpoint_rotate_secret",
+    "webhook_endpoint_update",
+    "webhook_endpoints_for",
 ]

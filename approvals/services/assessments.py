@@ -5,15 +5,20 @@ from approvals.selectors import open_exposure, rolling_totals
 from approvals.sizing import SizingInput
 
 
-def _screening_inputs(import_request: ImportRequest):
-    lines = [
+def line_inputs(lines) -> list[screening.LineInput]:
+    """Request lines (with their chips) as the screening code reads them."""
+    return [
         screening.LineInput(
             spec=line.chip.spec, chip_name=str(line.chip), quantity=line.quantity,
             unit_price_usd=line.unit_price_usd, revenue_share_rate=line.chip.revenue_share_rate,
             framework_status=line.chip.framework_status, revenue_share_basis=line.chip.framework_basis,
         )
-        for line in import_request.lines.select_related("chip")
+        for line in lines
     ]
+
+
+def _screening_inputs(import_request: ImportRequest):
+    lines = line_inputs(import_request.lines.select_related("chip"))
     declaration = screening.Declaration(
         purpose_category=import_request.purpose_category,
         approved_customer=import_request.company.is_approved_customer(),

@@ -7,6 +7,7 @@ from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from django.db import InterfaceError, OperationalError, connection
+from django.utils.translation import gettext
 
 from approvals import roles
 from approvals.errors import WorkflowError
@@ -27,7 +28,8 @@ def lock_import_request(import_request_id: int) -> ImportRequest:
 
 def require_filer(actor, company_id: int) -> None:
     if not roles.is_filer_for(actor, company_id):
-        raise WorkflowError(WorkflowError.FORBIDDEN, "Only a filing member of the company can change its requests.")
+        raise WorkflowError(WorkflowError.FORBIDDEN,
+                            gettext("Only a filing member of the company can change its requests."))
 
 
 # PostgreSQL's codes for a connection that is gone: class 08, and the backend ended by an administrator, a crash

@@ -1,12 +1,13 @@
 """Companies' standing under the framework: approved-customer status, changed by senior reviewers, with a trail."""
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 
 from approvals import roles
 from approvals.controls import company_lock
 from approvals.errors import WorkflowError, invalid
-from approvals.models import ApprovedCustomerChange, Company, ImportRequest
+from approvals.models import ApprovedCustomerChange, Company, CompanyMember, ImportRequest
 from approvals.policy import FILING_LIMITS
 from approvals.services.common import reconnecting
 from approvals.services.party_screening import company_screen_parties
@@ -62,3 +63,14 @@ def company_save(*, company: Company, changed: list[str] | tuple[str, ...]) -> C
     if company.pk and set(changed) & set(SCREENED_COMPANY_FIELDS):
         company_screen_parties(company=company, reason=f"The company's details changed ({company.legal_name}).")
     return company
+
+
+def member_language_set(*, user, language: str, only_if_unset: bool = False) -> bool:
+    """Remember the language a company member reads the portal in, so emails to them are written in it: the one
+    chosen with the switcher, or (``only_if_unset``, at sign-in) the browser's until one is chosen. A language the
+    site does not offer is ignored. Returns whether a membership was updated."""
+    if language not in dict(settings.LANGUAGES):
+        return False
+    members = CompanyMember.objects.filter(user_id=user.pk)
+    members = members.filter(preferred_language="") if only_if_unset else members.exclude(preferred_language=language)
+    return members.update(preferred_language=language) > 0

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from approvals import audit, roles
 from approvals.errors import WorkflowError, invalid
@@ -39,9 +40,9 @@ def _quantity(value) -> tuple[int | None, str]:
     elif isinstance(value, str) and WHOLE_NUMBER.fullmatch(value.strip()):
         number = int(value.strip())
     else:
-        return None, "Quantity must be a whole number."
+        return None, gettext("Quantity must be a whole number.")
     if not 1 <= number <= limit:
-        return None, f"Quantity must be between 1 and {limit:,}."
+        return None, gettext("Quantity must be between 1 and %(limit)s.") % {"limit": f"{limit:,}"}
     return number, ""
 
 
@@ -51,13 +52,14 @@ def _unit_price(value) -> tuple[Decimal | None, str]:
     elif isinstance(value, str) and DECIMAL_NUMBER.fullmatch(value.strip()):
         price = Decimal(value.strip())
     else:
-        return None, "Unit price must be a number in USD, such as 32000.00."
+        return None, gettext("Unit price must be a number in USD, such as 32000.00.")
     if not price.is_finite():
-        return None, "Unit price must be a number in USD, such as 32000.00."
+        return None, gettext("Unit price must be a number in USD, such as 32000.00.")
     if price <= 0:
-        return None, "Unit price must be positive."
+        return None, gettext("Unit price must be positive.")
     if price > FILING_LIMITS.max_unit_price_usd or price != price.quantize(Decimal("0.01")):
-        return None, f"Unit price must have at most 2 decimals and be at most {FILING_LIMITS.max_unit_price_usd:,}."
+        return None, gettext("Unit price must have at most 2 decimals and be at most %(limit)s.") % {
+            "limit": f"{FILING_LIMITS.max_unit_price_usd:,}"}
     return price, ""
 
 
@@ -83,8 +85,8 @@ def clean_lines(lines) -> list[RequestLine]:
         chip = chips.get(slug) if isinstance(slug, str) else None
         if chip is None:
             errors[f"{where}.chip"] = (
-                ["Choose a chip from the catalog."] if slug in (None, "") or not isinstance(slug, str)
-                else [f"Unknown chip '{slug[:64]}'. Choose one from the catalog."]
+                [gettext("Choose a chip from the catalog.")] if slug in (None, "") or not isinstance(slug, str)
+                else [gettext("Unknown chip '%(chip)s'. Choose one from the catalog.") % {"chip": slug[:64]}]
             )
         quantity, problem = _quantity(line.get("quantity"))
         if problem:

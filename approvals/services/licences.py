@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django_fsm import can_proceed, has_transition_perm
 
 from approvals import audit, clock, notifications, roles
@@ -205,7 +206,7 @@ def licence_available_actions(*, licence: Licence, user) -> list[str]:
 def _shipment_lines(licence_lines: dict[str, LicenceLine], lines) -> dict[str, int]:
     """Quantity per chip slug, checked: errors are keyed ``lines.<n>.<field>``."""
     if not isinstance(lines, list) or not lines:
-        raise invalid({"lines": ["Give at least one line: a chip of the licence and a quantity."]})
+        raise invalid({"lines": [gettext("Give at least one line: a chip of the licence and a quantity.")]})
     errors: dict[str, list[str]] = {}
     quantities: dict[str, int] = {}
     for index, line in enumerate(lines):
@@ -222,9 +223,10 @@ def _shipment_lines(licence_lines: dict[str, LicenceLine], lines) -> dict[str, i
         if isinstance(quantity, str) and quantity.strip().isascii() and quantity.strip().isdigit():
             quantity = int(quantity.strip())
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
-            errors[f"{where}.quantity"] = ["The quantity must be a whole number, 1 or more."]
+            errors[f"{where}.quantity"] = [gettext("The quantity must be a whole number, 1 or more.")]
         elif quantity > FILING_LIMITS.max_line_quantity:
-            errors[f"{where}.quantity"] = [f"The quantity must be at most {FILING_LIMITS.max_line_quantity:,}."]
+            errors[f"{where}.quantity"] = [gettext("The quantity must be at most %(limit)s.") % {
+                "limit": f"{FILING_LIMITS.max_line_quantity:,}"}]
         if not any(key.startswith(f"{where}.") or key == where for key in errors):
             quantities[slug] = quantity
     if errors:
@@ -239,17 +241,18 @@ def _shipped_on(value) -> date:
         try:
             shipped_on = date.fromisoformat(str(value or ""))
         except ValueError as exc:
-            raise invalid({"shipped_on": ["Give the shipping date as YYYY-MM-DD."]}) from exc
+            raise invalid({"shipped_on": [gettext("Give the shipping date as YYYY-MM-DD.")]}) from exc
     if shipped_on > clock.today():
-        raise invalid({"shipped_on": ["A shipment is recorded once it has shipped: the date is in the future."]})
+        raise invalid({"shipped_on": [
+            gettext("A shipment is recorded once it has shipped: the date is in the future.")]})
     return shipped_on
 
 
 def _reference(value) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise invalid({"reference": ["Give the invoice or bill-of-lading number."]})
+        raise invalid({"reference": [gettext("Give the invoice or bill-of-lading number.")]})
     if len(value.strip()) > 128:
-        raise invalid({"reference": ["The reference must be at most 128 characters."]})
+        raise invalid({"reference": [gettext("The reference must be at most 128 characters.")]})
     return value.strip()
 
 
@@ -264,19 +267,23 @@ def shipment_record(*, licence_id: int, actor, shipped_on, reference, lines, upl
     require_filer(actor, licence.holder_id)
     today = clock.today()
     if licence.status not in SHIPPABLE or not licence.valid_from <= today <= licence.valid_until:
-        state = (licence.get_status_display().lower() if licence.status not in SHIPPABLE
-                 else f"valid from {licence.valid_from} to {licence.valid_until}")
+        state = (gettext(licence.get_status_display()).lower() if licence.status not in SHIPPABLE
+                 else gettext("valid from %(start)s to %(end)s") % {
+                     "start": licence.valid_from, "end": licence.valid_until})
         raise WorkflowError(WorkflowError.LICENCE_NOT_ACTIVE,
-                            f"Licence {licence} is {state}: nothing may ship under it now.")
+                            gettext("Licence %(licence)s is %(state)s: nothing may ship under it now.") % {
+                                "licence": licence, "state": state})
     licence_lines = {line.chip.slug: line for line in licence.lines.select_related("chip")}
     quantities = _shipment_lines(licence_lines, lines)
     shipped_on = _shipped_on(shipped_on)
     reference = _reference(reference)
-    over = [f"{slug}: {quantity:,} asked, {licence_lines[slug].remaining:,} left"
+    over = [gettext("%(chip)s: %(asked)s asked, %(left)s left") % {
+                "chip": slug, "asked": f"{quantity:,}", "left": f"{licence_lines[slug].remaining:,}"}
             for slug, quantity in quantities.items() if quantity > licence_lines[slug].remaining]
     if over:
         raise WorkflowError(WorkflowError.EXCEEDS_LICENCE,
-                            f"The shipment exceeds what licence {licence} has left ({'; '.join(over)}).")
+                            gettext("The shipment exceeds what licence %(licence)s has left (%(over)s).") % {
+                                "licence": licence, "over": "; ".join(over)})
     shipment = Shipment.objects.create(licence=licence, shipped_on=shipped_on, reference=reference,
                                        recorded_by=actor, units=sum(quantities.values()))
     ShipmentLine.objects.bulk_create(
@@ -322,9 +329,10 @@ def lock_report(report_id: int) -> EndUseReport:
 
 def _text(value, field: str, label: str, limit: int) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise invalid({field: [f"{label} is required."]})
+        raise invalid({field: [gettext("%(label)s is required.") % {"label": gettext(label)}]})
     if len(value.strip()) > limit:
-        raise invalid({field: [f"{label} must be at most {limit:,} characters."]})
+        raise invalid({field: [gettext("%(label)s must be at most %(limit)s characters.") % {
+            "label": gettext(label), "limit": f"{limit:,}"}]})
     return value.strip()
 
 
@@ -337,17 +345,19 @@ def end_use_report_file(*, report_id: int, actor, installed_units, site, use, up
     require_filer(actor, licence.holder_id)
     if report.state not in REPORTABLE:
         raise WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE,
-                            f"This end-use report is {report.get_state_display().lower()}: it was filed already.")
+                            gettext("This end-use report is %(state)s: it was filed already.") % {
+                                "state": gettext(report.get_state_display()).lower()})
     if isinstance(installed_units, str) and installed_units.strip().isascii() and installed_units.strip().isdigit():
         installed_units = int(installed_units.strip())
     if isinstance(installed_units, bool) or not isinstance(installed_units, int) or installed_units < 0:
-        raise invalid({"installed_units": ["Give the number of units installed, 0 or more."]})
+        raise invalid({"installed_units": [gettext("Give the number of units installed, 0 or more.")]})
     if installed_units > report.shipment.units:
         raise invalid({"installed_units": [
-            f"The shipment carried {report.shipment.units:,} units; no more can be installed from it."]})
+            gettext("The shipment carried %(units)s units; no more can be installed from it.") % {
+                "units": f"{report.shipment.units:,}"}]})
     report.installed_units = installed_units
-    report.site = _text(site, "site", "The site", 255)
-    report.use = _text(use, "use", "What the chips are used for", FILING_LIMITS.max_text_length)
+    report.site = _text(site, "site", gettext_noop("The site"), 255)
+    report.use = _text(use, "use", gettext_noop("What the chips are used for"), FILING_LIMITS.max_text_length)
     report.state, report.filed_by, report.filed_at = EndUseReport.State.FILED, actor, timezone.now()
     report.save(update_fields=["installed_units", "site", "use", "state", "filed_by", "filed_at"])
     if uploaded_file is not None:

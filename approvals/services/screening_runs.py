@@ -2,6 +2,7 @@
 policy change, as background jobs with progress."""
 import logging
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,8 @@ from chips.models import RescoreJob
 
 logger = logging.getLogger(__name__)
 RESCORE_BATCH_SIZE = 100
+# The job page lists the requests a run changed, up to this many (its counts cover them all).
+RESCORE_CHANGES_KEPT = 1000
 RESCORE_TASK = "chips.tasks.rescore_open_requests"
 
 
@@ -34,16 +37,52 @@ def request_screen(*, import_request_id: int) -> bool:
     return True
 
 
+class Rescore(NamedTuple):
+    """What re-scoring one request did: a new assessment stored, the tier changed, and what changed (None when
+    nothing did): reference, old and new tier, risk score and flags, and each chip whose classification moved."""
+
+    stored: bool
+    tier_changed: bool
+    change: dict | None = None
+
+
+UNCHANGED = Rescore(False, False)
+
+
+def _classifications(line_metrics) -> dict[str, tuple[str, str]]:
+    return {line["chip"]: (line.get("chip_name", line["chip"]), line.get("classification", ""))
+            for line in line_metrics or []}
+
+
+def rescore_change(import_request: ImportRequest, before, after) -> dict:
+    """Old and new tier, risk, flags and chip classifications of a re-scored request (``before`` may be None)."""
+    old_lines = _classifications(before.line_metrics if before else [])
+    old_flags = set(before.flags if before else [])
+    return {
+        "import_request": import_request.pk, "reference": import_request.reference,
+        "tier": [before.tier if before else "", after.tier],
+        "risk_score": [before.risk_score if before else None, after.risk_score],
+        "flags_added": sorted(set(after.flags) - old_flags), "flags_removed": sorted(old_flags - set(after.flags)),
+        "classifications": [
+            {"chip": name, "from": old_lines[slug][1], "to": classification}
+            for slug, (name, classification) in _classifications(after.line_metrics).items()
+            if slug in old_lines and old_lines[slug][1] != classification
+        ],
+    }
+
+
 @reconnecting
 @transaction.atomic
-def request_rescore(*, import_request_id: int) -> tuple[bool, bool]:
-    """Re-score an open request after a catalog or policy change: (new assessment stored, tier changed)."""
+def request_rescore(*, import_request_id: int) -> Rescore:
+    """Re-score an open request after a catalog or policy change: whether a new assessment was stored, whether the
+    tier changed, and what changed."""
     import_request = lock_import_request(import_request_id)
     if import_request.status not in RESCORABLE:
-        return False, False
+        return UNCHANGED
     assessment, created = assessment_store(import_request)
     if not created or import_request.current_assessment_id == assessment.pk:
-        return False, False
+        return UNCHANGED
+    previous = import_request.current_assessment
     previous_tier = import_request.tier
     fields = assessment_apply(import_request, assessment)
     import_request.version += 1
@@ -55,7 +94,7 @@ def request_rescore(*, import_request_id: int) -> tuple[bool, bool]:
         payload={"assessment": assessment.pk, "tier": assessment.tier, "previous_tier": previous_tier,
                  "risk_score": assessment.risk_score},
     )
-    return True, previous_tier != assessment.tier
+    return Rescore(True, previous_tier != assessment.tier, rescore_change(import_request, previous, assessment))
 
 
 def rescore_job_start(*, triggered_by=None, chip=None, reason: str) -> RescoreJob:
@@ -116,9 +155,10 @@ def rescore_job_run(*, job_id: int) -> None:
         )
     jobs.update(
         status=RescoreJob.Status.RUNNING, started_at=timezone.now(), total=len(import_request_ids), processed=0,
-        rescored=0, tiers_changed=0, matches_found=0, error="",
+        rescored=0, tiers_changed=0, matches_found=0, error="", changes=[],
     )
     processed = rescored = tiers_changed = matches_found = 0
+    changes: list[dict] = []
     try:
         for start in range(0, len(import_request_ids), RESCORE_BATCH_SIZE):
             batch = import_request_ids[start:start + RESCORE_BATCH_SIZE]
@@ -128,12 +168,14 @@ def rescore_job_run(*, job_id: int) -> None:
                     rescored += bool(found)
                     matches_found += found
                 else:
-                    stored, tier_changed = request_rescore(import_request_id=import_request_id)
-                    rescored += stored
-                    tiers_changed += tier_changed
+                    outcome = request_rescore(import_request_id=import_request_id)
+                    rescored += outcome.stored
+                    tiers_changed += outcome.tier_changed
+                    if outcome.change is not None and len(changes) < RESCORE_CHANGES_KEPT:
+                        changes.append(outcome.change)
             processed += len(batch)
             jobs.update(processed=processed, rescored=rescored, tiers_changed=tiers_changed,
-                        matches_found=matches_found)
+                        matches_found=matches_found, changes=changes)
     except Exception as exc:
         jobs.update(status=RescoreJob.Status.FAILED, finished_at=timezone.now(), error=str(exc)[:2000])
         raise

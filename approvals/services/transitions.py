@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django_fsm import can_proceed, has_transition_perm
 
 from approvals import audit, clock, notifications, roles
@@ -34,13 +35,14 @@ REJECTION_REASONS = {
 def _text(payload: dict, field: str, *, required: bool, label: str) -> str:
     value = payload.get(field, "")
     if not isinstance(value, str):
-        raise invalid({field: [f"{label} must be text."]})
+        raise invalid({field: [gettext("%(label)s must be text.") % {"label": gettext(label)}]})
     value = value.strip()
     if required and not value:
-        raise invalid({field: [f"{label} is required."]})
+        raise invalid({field: [gettext("%(label)s is required.") % {"label": gettext(label)}]})
     limit = FILING_LIMITS.max_text_length
     if len(value) > limit:
-        raise invalid({field: [f"{label} must be at most {limit:,} characters."]})
+        raise invalid({field: [gettext("%(label)s must be at most %(limit)s characters.") % {
+            "label": gettext(label), "limit": f"{limit:,}"}]})
     return value
 
 
@@ -107,10 +109,10 @@ def _effects_request_information(import_request, actor, payload, now):
 
 
 def _effects_respond(import_request, actor, payload, now):
-    answer = _text(payload, "answer", required=True, label="The answer")
+    answer = _text(payload, "answer", required=True, label=gettext_noop("The answer"))
     info = import_request.information_requests.filter(answered_at__isnull=True).order_by("-asked_at").first()
     if info is None:
-        raise WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE, "There is no open question to answer.")
+        raise WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE, gettext("There is no open question to answer."))
     info.answer, info.answered_by, info.answered_at = answer, actor, now
     info.save(update_fields=["answer", "answered_by", "answered_at"])
     days_left = import_request.sla_paused_days_left or 0
@@ -174,7 +176,7 @@ def _effects_return(import_request, actor, payload, now):
 
 
 def _effects_withdraw(import_request, actor, payload, now):
-    return [], _text(payload, "comment", required=False, label="The comment"), {}
+    return [], _text(payload, "comment", required=False, label=gettext_noop("The comment")), {}
 
 
 def _effects_lapse(import_request, actor, payload, now):
@@ -252,7 +254,8 @@ def request_respond(*, import_request_id: int, actor, answer: str, uploaded_file
                     import_request_id=import_request_id, answered_at__isnull=True
                 ).order_by("-asked_at").first()
                 if question is None:
-                    raise WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE, "There is no open question to answer.")
+                    raise WorkflowError(WorkflowError.NOT_ALLOWED_IN_STATE,
+                                        gettext("There is no open question to answer."))
                 document = document_attach(import_request_id=import_request_id, actor=actor,
                                            uploaded_file=uploaded_file, information_request_id=question.pk)
             return request_transition(import_request_id=import_request_id, action="respond", actor=actor,

@@ -46,3 +46,21 @@ CHIPGATE_AUTHORITY_NAME = env("CHIPGATE_AUTHORITY_NAME", default="Chipgate Impor
 CHIPGATE_VERIFY_THROTTLE_RATE = env("CHIPGATE_VERIFY_THROTTLE_RATE", default="60/min")
 if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", CHIPGATE_VERIFY_THROTTLE_RATE):
     raise ImproperlyConfigured("CHIPGATE_VERIFY_THROTTLE_RATE is a number of lookups per period: e.g. 60/min.")
+
+# Webhooks: seconds before each retry of a failed delivery (after the last one the delivery has failed); an
+# endpoint still failing this many days after its first failure is disabled and its company's administrator told.
+CHIPGATE_WEBHOOK_RETRY_SCHEDULE = [
+    int(seconds) for seconds in env.list("CHIPGATE_WEBHOOK_RETRY_SCHEDULE",
+                                         default=["5", "60", "600", "3600", "21600", "86400"])
+]
+CHIPGATE_WEBHOOK_DISABLE_AFTER_DAYS = env.int("CHIPGATE_WEBHOOK_DISABLE_AFTER_DAYS", default=3)
+# Host names or IP addresses (matched exactly, ports ignored) that may be private, loopback or link-local: webhook
+# receivers on this machine or network, for tests and local use. Nothing else at such an address gets a delivery.
+CHIPGATE_WEBHOOK_ALLOWED_HOSTS = env.list("CHIPGATE_WEBHOOK_ALLOWED_HOSTS", default=[])
+# Production delivers to https:// URLs only (config.settings.production sets it); a development machine may use http.
+CHIPGATE_WEBHOOK_HTTPS_ONLY = env.bool("CHIPGATE_WEBHOOK_HTTPS_ONLY", default=False)
+# A delivery succeeds with a 2xx answer within this many seconds; bodies larger than the bound are not sent.
+CHIPGATE_WEBHOOK_TIMEOUT_SECONDS = env.float("CHIPGATE_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+CHIPGATE_WEBHOOK_MAX_PAYLOAD_BYTES = env.int("CHIPGATE_WEBHOOK_MAX_PAYLOAD_BYTES", default=64 * 1024)
+# After a secret's rotation deliveries are signed with the old secret too, for this long.
+CHIPGATE_WEBHOOK_SECRET_OVERLAP_HOURS = env.int("CHIPGATE_WEBHOOK_SECRET_OVERLAP_HOURS", default=24)

@@ -1,6 +1,8 @@
 """Django itself: apps, middleware, templates, database, cache, static files, email and logging."""
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
 from config.settings.environment import BASE_DIR, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
@@ -43,6 +45,8 @@ MIDDLEWARE = [
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The portal in the reader's language (switcher cookie, else Accept-Language); desk and API in English.
+    "config.language.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -102,7 +106,10 @@ CACHES = {
     ),
 }
 
-LANGUAGE_CODE = "en-us"
+# The portal speaks English and Simplified Chinese (applicants are Chinese companies); the desk stays English.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

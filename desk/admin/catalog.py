@@ -1,13 +1,18 @@
 """Catalog upkeep on the desk: specs and framework status, computed metrics, and re-scoring jobs after a change."""
 from django.contrib import admin
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from approvals.selectors import open_requests_ordering_chip
 from chips.models import ChipModel, RescoreJob
-from chips.services import chip_changes_announce
+from chips.services import chip_change_impact, chip_changes_announce
+from desk import readable
+from desk.admin.columns import local_time_column
 from desk.lists import DeskModelAdmin
 
 RECENT_JOBS = 5
+CONFIRMED = "_rescore_confirmed"
 
 
 @admin.register(ChipModel)
@@ -52,6 +57,50 @@ class ChipModelAdmin(DeskModelAdmin):
                     reverse("admin:chips_rescorejob_change", args=[job.pk]), job,
                 ))
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id and CONFIRMED not in request.POST:
+            confirmation = self.rescore_confirmation(request, object_id)
+            if confirmation is not None:
+                return confirmation
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def rescore_confirmation(self, request, object_id):
+        """A page asking to confirm an edit that moves the chip's classification or re-scores open cases; None
+        (the edit goes ahead as usual, errors and all) when it does neither or the form does not validate."""
+        chip = self.get_object(request, object_id)
+        if chip is None or not self.has_change_permission(request, chip):
+            return None
+        classification_before = chip.classification
+        form = self.get_form(request, chip, change=True)(request.POST, request.FILES, instance=chip)
+        if not form.is_valid():
+            return None
+        impact = chip_change_impact(chip=form.instance, classification_before=classification_before,
+                                    changed_fields=form.changed_data)
+        if not impact["scoring_fields"]:
+            return None
+        open_cases = open_requests_ordering_chip(chip_id=chip.pk)
+        reclassified = impact["classification_before"] != impact["classification_after"]
+        if not (reclassified or open_cases):
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Confirm the change to {chip}",
+            "opts": self.opts,
+            "original": chip,
+            "impact": impact,
+            "reclassified": reclassified,
+            "open_cases": open_cases,
+            "changes": [
+                {"label": form.fields[name].label, "before": form.initial.get(name), "after": form.cleaned_data[name]}
+                for name in impact["scoring_fields"]
+            ],
+            "resubmit": [(key, value) for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"
+                         for value in values],
+            "confirm_field": CONFIRMED,
+            "change_url": reverse("admin:chips_chipmodel_change", args=[chip.pk]),
+        }
+        return TemplateResponse(request, "desk/chipmodel/confirm_change.html", context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
@@ -68,17 +117,28 @@ class RescoreJobAdmin(DeskModelAdmin):
     change_form_template = "desk/rescorejob/change_form.html"
 
     list_display = (
-        "__str__", "created_at", "chip", "triggered_by", "status", "progress_display", "rescored", "tiers_changed",
-        "matches_found", "finished_at",
+        "__str__", local_time_column("created_at", "created"), "chip", "triggered_by", "status", "progress_display",
+        "rescored", "tiers_changed", "matches_found", local_time_column("finished_at", "finished"),
     )
     list_filter = ("kind", "status")
     list_select_related = ("chip", "triggered_by")
     fields = (
         "kind", "status", "progress_display", "rescored", "tiers_changed", "matches_found", "reason", "chip",
-        "triggered_by", "created_at",
-        "started_at", "finished_at", "error",
+        "triggered_by", "created_display", "started_display", "finished_display", "error",
     )
     readonly_fields = fields
+
+    @admin.display(description="created")
+    def created_display(self, job: RescoreJob) -> str:
+        return readable.local_time(job.created_at)
+
+    @admin.display(description="started")
+    def started_display(self, job: RescoreJob) -> str:
+        return readable.local_time(job.started_at)
+
+    @admin.display(description="finished")
+    def finished_display(self, job: RescoreJob) -> str:
+        return readable.local_time(job.finished_at)
 
     @admin.display(description="progress")
     def progress_display(self, job: RescoreJob) -> str:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from approvals import audit, search, selectors
 from approvals.models import EndUseReport, Licence, LicenceEvent, LicenceLine, ShipmentLine
 from approvals.states import LICENCE_EVENTS, LICENCE_TRANSITIONS, licence_event_label
+from desk.admin.columns import event_column, local_time_column, status_column
 from desk.admin.requests import ReadOnlyAdmin, document_url
 from desk.licence_actions import (
     licence_desk_actions,
@@ -167,7 +168,8 @@ class LicenceAdmin(ReadOnlyAdmin):
 class LicenceEventAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
     """The licences' audit trail: nobody, superusers included, can add, change or delete an event here."""
 
-    list_display = ("licence", "seq", "action", "from_status", "to_status", "actor", "actor_role", "at")
+    list_display = ("licence", "seq", event_column(licence_event_label), status_column("from_status", "from"),
+                    status_column("to_status", "to"), "actor", "actor_role", local_time_column("at", "at"))
     list_filter = (known_values_filter("action", "action", lambda: [
         (action, licence_event_label(action))
         for action in dict.fromkeys([move.action for move in LICENCE_TRANSITIONS] + [*LICENCE_EVENTS])

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from approvals import audit, roles, search, selectors, services
@@ -21,7 +21,10 @@ from approvals.models import (
 from approvals.policy import CURRENT_SCREENING_POLICY
 from approvals.screening import policy_version
 from approvals.states import CASE_EVENTS, OPEN, TRANSITIONS, Status, event_label
+from desk import readable
 from desk.actions import claim_view, desk_actions, release_view, transition_view
+from desk.admin.columns import event_column, local_time_column, status_column
+from desk.case import case_summary
 from desk.lists import DeskModelAdmin, ReferenceSearchMixin, known_values_filter
 from desk.screening import PartyMatchDisposeForm, approved_customer_view, party_match_dispose_view
 
@@ -77,12 +80,12 @@ class CaseFilter(admin.SimpleListFilter):
     parameter_name = "cases"
 
     def lookups(self, request, model_admin):
-        return [("mine", "My cases"), ("unassigned", "Unassigned"), ("overdue", "Overdue")]
+        return [("mine", "My open cases"), ("unassigned", "Unassigned"), ("overdue", "Overdue")]
 
     def queryset(self, request, queryset):
         value = self.value()
         if value == "mine":
-            return queryset.filter(assignee=request.user)
+            return queryset.filter(assignee=request.user, status__in=OPEN)
         if value == "unassigned":
             return queryset.filter(assignee__isnull=True, status__in=OPEN)
         if value == "overdue":
@@ -108,7 +111,7 @@ class ImportRequestAdmin(ReadOnlyAdmin):
     change_form_template = "desk/importrequest/change_form.html"
     change_list_template = "desk/importrequest/change_list.html"
     list_display = (
-        "reference", "company", "status", "tier", "risk_score", "h100e_display", "sla_display", "assignee",
+        "reference", "company", "status", "tier_display", "risk_display", "h100e_display", "sla_display", "assignee",
         "flags_display",
     )
     list_filter = ("status", "tier", FlagFilter, PartyMatchFilter, CaseFilter)
@@ -118,17 +121,20 @@ class ImportRequestAdmin(ReadOnlyAdmin):
                         "or the end user's name.")
     fieldsets = (
         ("Case", {"fields": (
-            "reference", "public_id", "company", "created_by", "status", "tier", "risk_score", "flags", "queue",
-            "assignee", "escalated_by", "recommendation",
+            "reference", "public_id", "company", "created_by", "status", "tier", "risk_score", "flags_words",
+            "queue", "assignee", "escalated_by", "recommendation",
         )}),
         ("Clock", {"fields": (
-            "sla_working_days", "sla_due", "sla_paused_days_left", "submitted_at", "decided_at",
+            "sla_working_days", "sla_due_display", "sla_paused_days_left", "submitted_at_display",
+            "decided_at_display",
         )}),
         ("Declared purpose", {"fields": (
             "purpose_category", "purpose_statement", "end_user", "deployment_site", "attest_no_reexport",
-            "attest_no_military_end_use", "training_parameters", "training_tokens", "training_days",
+            "attest_no_military_end_use", "training_parameters_display", "training_active_parameters_display",
+            "training_tokens_display", "training_days", "training_precision", "inference_active_parameters_display",
+            "inference_peak_tokens_per_second_display",
         )}),
-        ("Order", {"fields": ("total_units", "total_tpp_display", "h100e_display")}),
+        ("Order", {"fields": ("total_units_display", "total_tpp_display", "h100e_display")}),
     )
     readonly_fields = tuple(
         name for _, options in fieldsets for name in options["fields"]
@@ -154,24 +160,75 @@ class ImportRequestAdmin(ReadOnlyAdmin):
     def h100e_display(self, obj: ImportRequest) -> str:
         return f"{obj.h100_equivalents:,.0f}"
 
+    @admin.display(description="flags")
+    def flags_words(self, obj: ImportRequest) -> str:
+        return "; ".join(readable.flag_words(code) for code in obj.flag_list) or "none"
+
+    @admin.display(description="SLA due")
+    def sla_due_display(self, obj: ImportRequest) -> str:
+        return readable.local_time(obj.sla_due)
+
+    @admin.display(description="submitted")
+    def submitted_at_display(self, obj: ImportRequest) -> str:
+        return readable.local_time(obj.submitted_at)
+
+    @admin.display(description="decided")
+    def decided_at_display(self, obj: ImportRequest) -> str:
+        return readable.local_time(obj.decided_at)
+
+    @admin.display(description="training: parameters")
+    def training_parameters_display(self, obj: ImportRequest) -> str:
+        return readable.model_size(obj.training_parameters)
+
+    @admin.display(description="training: active parameters")
+    def training_active_parameters_display(self, obj: ImportRequest) -> str:
+        return readable.model_size(obj.training_active_parameters)
+
+    @admin.display(description="training: tokens")
+    def training_tokens_display(self, obj: ImportRequest) -> str:
+        return readable.model_size(obj.training_tokens)
+
+    @admin.display(description="inference: active parameters")
+    def inference_active_parameters_display(self, obj: ImportRequest) -> str:
+        return readable.model_size(obj.inference_active_parameters)
+
+    @admin.display(description="inference: peak tokens per second")
+    def inference_peak_tokens_per_second_display(self, obj: ImportRequest) -> str:
+        return readable.number(obj.inference_peak_tokens_per_second)
+
+    @admin.display(description="units")
+    def total_units_display(self, obj: ImportRequest) -> str:
+        return readable.number(obj.total_units)
+
     @admin.display(description="total TPP", ordering="total_tpp")
     def total_tpp_display(self, obj: ImportRequest) -> str:
         return f"{obj.total_tpp:,.0f}"
+
+    @admin.display(description="tier", ordering="tier")
+    def tier_display(self, obj: ImportRequest) -> str:
+        return obj.tier.capitalize() if obj.tier else "-"
+
+    @admin.display(description="risk", ordering="risk_score")
+    def risk_display(self, obj: ImportRequest) -> str:
+        return "-" if obj.risk_score is None else str(obj.risk_score)
 
     @admin.display(description="SLA due", ordering="sla_due")
     def sla_display(self, obj: ImportRequest) -> str:
         if obj.sla_due is None:
             if obj.status == Status.INFORMATION_REQUESTED and obj.sla_paused_days_left is not None:
-                return f"paused ({obj.sla_paused_days_left} working days left)"
+                return f"paused ({obj.sla_paused_days_left} days left)"
             return "-"
         state = selectors.sla_state(import_request=obj, today=timezone.localdate())
         if not state:
-            return obj.sla_due.isoformat()
-        return format_html('<span class="sla sla-{}">{} ({})</span>', state, obj.sla_due.isoformat(), state)
+            return readable.local_time(obj.sla_due)
+        return format_html('<span class="sla sla-{}">{} ({})</span>', state, readable.local_time(obj.sla_due), state)
 
     @admin.display(description="flags")
     def flags_display(self, obj: ImportRequest) -> str:
-        return ", ".join(code.replace("_", " ") for code in obj.flag_list)
+        return format_html_join(
+            "", '<span class="flag-mark" title="{}">{}</span>',
+            ((readable.flag_words(code), readable.flag_mark(code)) for code in obj.flag_list),
+        )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -209,25 +266,26 @@ class ImportRequestAdmin(ReadOnlyAdmin):
             import_request.information_requests.select_related("asked_by", "answered_by").prefetch_related("documents")
         )
         assessment = import_request.current_assessment
-        metrics = []
-        if assessment is not None:
-            metrics = [(name.replace("_", " "), _number(value)) for name, value in assessment.metrics.items()]
+        metrics = readable.metric_rows(assessment.metrics) if assessment is not None else []
         chain_break = audit.audit_verify_request(import_request=import_request)
         licence = getattr(import_request, "licence", None)
+        timeline = list(selectors.request_timeline(import_request=import_request))
+        summary = case_summary(import_request=import_request, timeline=timeline)
         return {
+            "case_summary": summary,
             "case_lines": lines,
             "case_documents": documents,
             "case_information_requests": information_requests,
             "case_assessment": assessment,
             "case_metrics": metrics,
-            "case_cap": selectors.cap_position(import_request=import_request),
+            "case_cap": summary["cap"],
             "case_party_matches": [
                 {"match": match, "url": reverse("admin:approvals_importrequest_party_match",
                                                 args=[import_request.pk, match.pk])}
                 for match in import_request.party_matches.select_related("decided_by")
             ],
             "case_party_form": PartyMatchDisposeForm() if roles.is_reviewer(user) else None,
-            "case_timeline": list(selectors.request_timeline(import_request=import_request)),
+            "case_timeline": timeline,
             "case_chain_break": chain_break,
             "case_actions": desk_actions(import_request, user),
             "case_sla_state": selectors.sla_state(import_request=import_request, today=timezone.localdate()),
@@ -238,21 +296,12 @@ class ImportRequestAdmin(ReadOnlyAdmin):
         }
 
 
-def _number(value) -> str:
-    if isinstance(value, bool) or value is None:
-        return "-" if value is None else ("yes" if value else "no")
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:.3e}" if abs(value) >= 1e9 else f"{value:,.2f}"
-    return str(value)
-
-
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
     """The audit trail: nobody, superusers included, can add, change or delete an event here."""
 
-    list_display = ("import_request", "seq", "action", "from_status", "to_status", "actor", "actor_role", "at")
+    list_display = ("import_request", "seq", event_column(event_label), status_column("from_status", "from"),
+                    status_column("to_status", "to"), "actor", "actor_role", local_time_column("at", "at"))
     list_filter = (known_values_filter("action", "action", lambda: [
         (action, event_label(action))
         for action in dict.fromkeys([move.action for move in TRANSITIONS] + [*CASE_EVENTS])
@@ -269,7 +318,9 @@ class ReviewEventAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
 
 @admin.register(Assessment)
 class AssessmentAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
-    list_display = ("import_request", "tier", "risk_score", "policy_version", "created_at")
+    list_display = (
+        "import_request", "tier", "risk_score", "policy_version", local_time_column("created_at", "created"),
+    )
     list_filter = ("tier", known_values_filter("policy_version", "policy version",
                                                    lambda: [(policy_version(), "Current")]))
     list_select_related = ("import_request",)
@@ -278,14 +329,16 @@ class AssessmentAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
 
 @admin.register(InformationRequest)
 class InformationRequestAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
-    list_display = ("import_request", "asked_by", "asked_at", "due_date", "answered_at")
+    list_display = ("import_request", "asked_by", local_time_column("asked_at", "asked"), "due_date",
+                    local_time_column("answered_at", "answered"))
     list_select_related = ("import_request", "asked_by")
     search_fields = ("import_request__reference", "question", "answer")
 
 
 @admin.register(Document)
 class DocumentAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
-    list_display = ("original_name", "import_request", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_display = ("original_name", "import_request", "content_type", "size", "uploaded_by",
+                    local_time_column("uploaded_at", "uploaded"))
     list_select_related = ("import_request", "uploaded_by")
     search_fields = ("import_request__reference", "original_name", "sha256")
     exclude = ("file",)
@@ -293,7 +346,8 @@ class DocumentAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("subject", "recipient", "kind", "import_request", "created_at", "read_at", "emailed_at")
+    list_display = ("subject", "recipient", "kind", "import_request", local_time_column("created_at", "created"),
+                    local_time_column("read_at", "read"), local_time_column("emailed_at", "emailed"))
     list_filter = ("kind",)
     list_select_related = ("recipient", "import_request")
 
@@ -346,8 +400,8 @@ class CompanyAdmin(DeskModelAdmin):
 class PartyMatchAdmin(ReferenceSearchMixin, ReadOnlyAdmin):
     """Possible denied-party matches across cases, open ones first by default filter; decided on the case page."""
 
-    list_display = ("created_at", "case_link", "kind", "party_name", "entry_name", "entry_list", "score", "state",
-                    "decided_by")
+    list_display = (local_time_column("created_at", "found"), "case_link", "kind", "party_name", "entry_name",
+                    "entry_list", "score", "state", "decided_by")
     list_filter = ("state", "kind")
     list_select_related = ("import_request", "decided_by")
     search_fields = ("party_name", "entry_name", "import_request__reference")

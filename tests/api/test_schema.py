@@ -17,6 +17,10 @@ def test_the_schema_validates_without_warnings(tmp_path):
         "/api/v1/licences/", "/api/v1/licences/{public_id}/", "/api/v1/licences/{public_id}/shipments/",
         "/api/v1/licences/{public_id}/end-use-reports/", "/api/v1/licences/{public_id}/transitions/",
         "/api/v1/licences/{public_id}/certificate/", "/api/v1/verify/{code}/",
+        "/api/v1/requests/{public_id}/documents/", "/api/v1/requests/{public_id}/documents/{id}/",
+        "/api/v1/webhooks/", "/api/v1/webhooks/{public_id}/", "/api/v1/webhooks/{public_id}/rotate-secret/",
+        "/api/v1/webhooks/{public_id}/ping/", "/api/v1/webhooks/{public_id}/deliveries/",
+        "/api/v1/webhooks/{public_id}/deliveries/{delivery_id}/redeliver/",
     }
 
 
@@ -48,6 +52,22 @@ def test_the_schema_documents_the_status_codes_of_the_licence_routes(schema):
     assert set(paths["/api/v1/licences/{public_id}/transitions/"]["post"]["responses"]) >= {
         "200", "400", "403", "404", "409"}
     assert {parameter["name"] for parameter in paths["/api/v1/licences/"]["get"]["parameters"]} >= {"status", "cursor"}
+
+
+def test_the_schema_documents_the_webhook_and_document_routes(schema):
+    paths = schema["paths"]
+    assert set(paths["/api/v1/webhooks/"]) == {"get", "post"}
+    assert set(paths["/api/v1/webhooks/"]["post"]["responses"]) >= {"201", "400", "401", "403"}
+    assert set(paths["/api/v1/webhooks/{public_id}/"]) >= {"get", "patch", "delete"}
+    assert set(paths["/api/v1/webhooks/{public_id}/deliveries/{delivery_id}/redeliver/"]["post"]["responses"]) >= {
+        "202", "403", "404", "409"}
+    assert "secret" in schema["components"]["schemas"]["WebhookEndpointWithSecret"]["required"]
+    assert "secret" not in schema["components"]["schemas"]["WebhookEndpoint"]["properties"]
+    assert set(schema["components"]["schemas"]["WebhookAttempt"]["properties"]) == {
+        "at", "status_code", "response_body", "duration_ms", "succeeded", "error"}
+    documents = paths["/api/v1/requests/{public_id}/documents/"]
+    assert set(documents["post"]["requestBody"]["content"]) == {"multipart/form-data"}
+    assert set(documents["post"]["responses"]) >= {"201", "400", "403", "404", "409", "413"}
 
 
 def test_the_licence_body_is_the_contract(schema):

@@ -69,3 +69,15 @@ def test_user_text_in_emails_is_not_html_escaped_but_stays_plain_text(applicant,
     services.request_transition(import_request_id=request.pk, action="request_information", actor=reviewer,
                                 payload={"question": "Is <b>this</b> & that yours?"})
     assert "Is <b>this</b> & that yours?" in Notification.objects.get(kind="question").body
+
+
+def test_status_names_are_written_in_words(applicant, reviewer, django_capture_on_commit_callbacks):
+    request = submitted_request(applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_screen(import_request_id=request.pk)
+    moved = Notification.objects.filter(recipient=applicant, kind="status_changed").order_by("-id").first()
+    assert moved.subject == f"{request.reference} is now under review"
+    assert f"Your request {request.reference} moved from submitted to under review." in moved.body
+    new_case = Notification.objects.get(recipient=reviewer, kind="new_case")
+    assert ": tier standard (one reviewer), risk score" in new_case.body
+    assert "under_review" not in moved.body + moved.subject

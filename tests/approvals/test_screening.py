@@ -109,15 +109,16 @@ def test_screening_twice_stores_and_sends_nothing_new(applicant, reviewer, djang
 @pytest.mark.django_db
 def test_rescore_stores_a_new_assessment_only_when_inputs_change(applicant):
     request = request_in_review(applicant)
-    assert services.request_rescore(import_request_id=request.pk) == (False, False)
+    assert services.request_rescore(import_request_id=request.pk) == (False, False, None)
     request.company.approved_customer = False
     request.company.save()
-    stored, tier_changed = services.request_rescore(import_request_id=request.pk)
+    stored, tier_changed, change = services.request_rescore(import_request_id=request.pk)
+    assert change["flags_added"] == ["not_approved_customer"] and change["tier"] == ["standard", "standard"]
     assert stored and not tier_changed
     request.refresh_from_db()
     assert "not_approved_customer" in request.flag_list
     assert request.assessments.count() == 2
-    assert services.request_rescore(import_request_id=request.pk) == (False, False)
+    assert services.request_rescore(import_request_id=request.pk) == (False, False, None)
 
 
 @pytest.mark.django_db

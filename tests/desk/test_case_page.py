@@ -4,6 +4,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals import services
 from approvals.models import Document, ReviewEvent
+from approvals.states import event_label
+from desk.readable import flag_words
 from tests.desk.conftest import change_url
 from tests.factories import draft_request, line
 
@@ -16,7 +18,8 @@ PDF = b"%PDF-1.4\n" + b"0" * 64
 def answered_case(applicant, reviewer):
     draft = draft_request(applicant, lines=[line("nvidia-h200", 64), line("nvidia-h20", 16, "12000.00")])
     services.document_attach(import_request_id=draft.pk, actor=applicant,
-                             uploaded_file=SimpleUploadedFile("plan <b>.pdf", PDF, "application/pdf"))
+                             uploaded_file=SimpleUploadedFile("plan <b>.pdf", PDF, "application/pdf"),
+                             kind="end_user_statement")
     services.request_transition(import_request_id=draft.pk, action="submit", actor=applicant)
     services.request_screen(import_request_id=draft.pk)
     services.request_transition(import_request_id=draft.pk, action="request_information", actor=reviewer,
@@ -34,15 +37,15 @@ def test_case_page_shows_everything_a_reviewer_needs(client, reviewer, answered_
     assert answered_case.purpose_statement[:40] in page
     document = Document.objects.get(import_request=answered_case)
     assert f'href="/requests/{answered_case.public_id}/documents/{document.pk}/"' in page
-    assert "plan &lt;b&gt;.pdf" in page
+    assert "plan &lt;b&gt;.pdf</a></td><td>End-user statement</td><td>application/pdf</td>" in page
     assessment = answered_case.current_assessment
     for factor in assessment.factors:
-        assert factor["code"] in page and f"+{factor['contribution']}" in page
+        assert flag_words(factor["code"]) in page and f"+{factor['contribution']}" in page
     assert "Licensed in the last 365 days (other orders)" in page and "Cap per customer" in page
     assert "Who runs &lt;script&gt;the&lt;/script&gt; cluster?" in page and "Our own operations team." in page
     assert "Audit chain verified" in page
     for event in ReviewEvent.objects.filter(import_request=answered_case):
-        assert f">{event.action}<" in page
+        assert f">{event_label(event.action)}<" in page
 
 
 def test_case_page_reports_a_broken_audit_chain(client, auditor, answered_case):

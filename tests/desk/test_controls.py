@@ -88,8 +88,8 @@ def test_the_case_page_shows_the_company_against_the_cap(client, reviewer, senio
     client.force_login(reviewer)
     page = client.get(change_url(case)).content.decode()
     assert "Not an approved customer today</strong>: framework chips cannot be approved for it." in page
-    assert '<tr><th>This order</th><td class="num">1200</td></tr>' in page
-    assert '<tr><th>Cap per customer</th><td class="num">75000</td></tr>' in page
+    assert '<tr><th>This order</th><td class="num">1,200</td></tr>' in page
+    assert '<tr><th>Cap per customer</th><td class="num">75,000</td></tr>' in page
     assert '<tr><th>Other open requests (not counted)</th><td class="num">300</td></tr>' in page
 
 

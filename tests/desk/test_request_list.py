@@ -50,7 +50,8 @@ def test_list_shows_the_case_columns(client, reviewer, senior_case):
     client.force_login(reviewer)
     page = client.get(LIST_URL).content.decode()
     assert senior_case.reference in page and str(senior_case.company) in page
-    assert "large order" in page and f"{senior_case.h100_equivalents:,.0f}" in page
+    assert '<span class="flag-mark" title="Large order (over 1,000 H100-equivalents)">large</span>' in page
+    assert f"{senior_case.h100_equivalents:,.0f}" in page
     assert senior_case.sla_due.isoformat() in page
 
 
@@ -91,7 +92,8 @@ def test_case_filters(client, reviewer, reviewer2, applicant):
     free = make_requests(1, company=company, created_by=applicant)[0]
     late = make_requests(1, company=company, created_by=applicant, assignee=reviewer2,
                          sla_due=timezone.localdate() - timedelta(days=3))[0]
-    decided = make_requests(1, company=company, created_by=applicant, status="approved", sla_due=None)[0]
+    decided = make_requests(1, company=company, created_by=applicant, assignee=reviewer, status="approved",
+                            sla_due=None)[0]
     client.force_login(reviewer)
 
     def refs(query):

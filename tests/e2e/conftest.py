@@ -60,7 +60,7 @@ def login(page):
         page.goto(path)
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("[type=submit]")
+        page.click("form:has(input[name=password]) [type=submit]")  # not the header's language switcher
         page.wait_for_load_state()
         return page
 

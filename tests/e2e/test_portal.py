@@ -63,14 +63,30 @@ def test_an_applicant_files_submits_and_answers_an_order(page, login, people, ar
     assert [(line.chip.slug, line.quantity) for line in order.lines.all()] == [("nvidia-h200", 64), ("nvidia-h20", 32)]
     figures = page.inner_text(".figures")
     # 64 H200 and 32 H20: TPP 64 x 15,832 + 32 x 2,368; revenue share 25% of 2,048,000 and 15% of 384,000.
-    for expected in ("1,089,024", "68.8", "2.12e+23", "4,251", "91", "569,600.00"):
+    for expected in ("1,089,024", "68.8", "2.1 \u00d7 10\u00b2\u00b3 FLOP", "4,251 days", "91", "569,600.00"):
         assert expected in figures
     assert "tier" not in page.inner_text("main").lower()
 
+    # A file that is not a PDF: back at the form with the error in view and a summary on top; a reload shows the
+    # page again without posting the file twice.
+    page.set_input_files("input[name=document]", files=[
+        {"name": "notes.pdf", "mimeType": "application/pdf", "buffer": b"just text"}])
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("#upload")
+    assert "not a PDF, PNG or JPEG" in page.inner_text("[data-error-summary]")
+    assert "not a PDF, PNG or JPEG" in page.inner_text("#upload")
+    assert page.evaluate("document.activeElement.id") == "id_document"
+    box = page.locator("#upload .field-error").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]  # the error is in view
+    page.reload()
+    assert page.locator("[data-error-summary]").count() == 0
+
+    page.select_option("#id_kind", "other")
     page.set_input_files("input[name=document]", files=[
         {"name": "site-plan.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     page.get_by_role("button", name="Upload").click()
-    assert "site-plan.pdf uploaded." in page.inner_text(".messages")
+    assert "site-plan.pdf uploaded as other." in page.inner_text(".messages")
     assert page.get_by_role("link", name="site-plan.pdf").is_visible()
 
     page.get_by_role("link", name="Submit for review…").click()

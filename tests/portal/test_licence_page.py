@@ -69,7 +69,7 @@ def test_the_page_shows_the_licence_what_may_ship_and_what_has_shipped(applicant
     assert "Quarterly utilisation reports." in html
     rows = {line.chip.slug: (line.approved, line.shipped, line.remaining) for line in response.context["lines"]}
     assert rows == {"nvidia-h200": (8, 5, 3), "nvidia-h20": (4, 0, 4)}
-    assert 'data-chip="nvidia-h200"><th scope="row">NVIDIA H200' in html.replace("\n", "")
+    assert 'data-chip="nvidia-h200"><th scope="row" class="nowrap">NVIDIA H200' in html.replace("\n", "")
     assert "INV-&lt;b&gt;1&lt;/b&gt;" in html and "<b>1</b>" not in html
     report = EndUseReport.objects.get()
     assert f'class="report report-due" data-report="{report.public_id}"' in html

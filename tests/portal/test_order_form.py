@@ -81,11 +81,13 @@ TOO_PRECISE = "Unit price must have at most 2 decimals and be at most 9,999,999,
     ({"purpose_category": ""}, "purpose_category", "This field is required."),
     ({"purpose_category": "mining"}, "purpose_category", "Select a valid choice."),
     ({"purpose_category": "model_training", "training_parameters": "many"}, "training_parameters",
-     "Enter a whole number."),
+     "Enter a whole number, such as 70B, 2T, 700亿 or 70,000,000,000."),
     ({"purpose_category": "model_training", "training_parameters": "0"}, "training_parameters",
      "Ensure this value is greater than or equal to 1."),
     ({"purpose_category": "model_training", "training_tokens": "-5"}, "training_tokens",
-     "Ensure this value is greater than or equal to 1."),
+     "Enter a whole number, such as 70B"),
+    ({"purpose_category": "model_training", "training_tokens": "2.5"}, "training_tokens",
+     "Enter a whole number, such as 70B"),
     ({"purpose_category": "model_training", "training_days": "4000"}, "training_days",
      "Ensure this value is less than or equal to 3650."),
     ({"end_user": "x" * 256}, "end_user", "Ensure this value has at most 255 characters (it has 256)."),
@@ -272,3 +274,22 @@ def test_a_read_only_member_cannot_file(signed_in, company):
     assert client.get("/requests/new/").status_code == 403
     assert client.post("/requests/new/", order_data()).status_code == 403
     assert not ImportRequest.objects.exists()
+
+
+@pytest.mark.parametrize(("parameters", "tokens", "saved"), [
+    ("70B", "2T", (70_000_000_000, 2_000_000_000_000)),
+    ("700亿", "2万亿", (70_000_000_000, 2_000_000_000_000)),
+    ("13,000,000,000", "1.5 trillion", (13_000_000_000, 1_500_000_000_000)),
+])
+def test_sizes_are_taken_as_people_write_them_and_said_back_in_words(applicant_client, parameters, tokens, saved):
+    token = form_token(applicant_client)
+    response = applicant_client.post("/requests/new/", order_data(
+        token=token, purpose_category="model_training", training_parameters=parameters, training_tokens=tokens,
+        training_days="60"))
+    assert response.status_code == 302
+    order = ImportRequest.objects.get()
+    assert (order.training_parameters, order.training_tokens) == saved
+    edit = applicant_client.get(f"/requests/{order.public_id}/edit/").content.decode()
+    words = {70_000_000_000: "70 billion", 13_000_000_000: "13 billion"}[saved[0]]
+    assert f'value="{saved[0]:,}"' in edit
+    assert f"= {words}" in edit

@@ -24,19 +24,28 @@ def test_a_draft_shows_the_capability_preview_and_nothing_of_the_scoring(applica
                           lines=[line("nvidia-h200", 256), line("nvidia-h20", 64, "12000.00")])
     response = applicant_client.get(f"/requests/{order.public_id}/")
     assert response.status_code == 200
-    figures = {figure["label"]: figure["value"] for figure in response.context["preview"]["figures"]}
+    figures = {figure["key"]: figure["value"] for figure in response.context["preview"]["figures"]}
     # 256 H200 (TPP 15,832; 989.5 BF16 TFLOPS; 25% share) and 64 H20 (TPP 2,368; 148 TFLOPS; 15% share) at 40%.
     assert figures == {
-        "Total TPP": "4,204,544",
-        "H100-equivalents": "265.6",
-        "FLOP reachable in 90 days": "8.17e+23",
-        "Days to 1e25 FLOP": "1,101",
-        "Ascend 910C equivalents (by TPP)": "349",
-        "Revenue share due": "USD 2,163,200.00",
+        "units": "320",
+        "total_tpp": "4,204,544",
+        "h100_equivalents": "265.6",
+        "flop_in_90_days": "8.2 \u00d7 10²³ FLOP",
+        "days_to_1e25": "1,101 days",
+        "ascend_910c_by_tpp": "349",
+        "order_value_usd": "USD 8,960,000.00",
+        "revenue_share_due_usd": "USD 2,163,200.00",
     }
     html = response.content.decode()
     for value in figures.values():
         assert value in html
+    assert "e+23" not in html
+    # Where the figures come from: the public thresholds as numbers, the rate and its source on each line.
+    assert "75,000 units in any 365 days" in html
+    assert "1 \u00d7 10²⁵ FLOP" in html and "EU AI Act" in html
+    assert "25%: USD 2,048,000.00" in html  # 256 x 32,000.00 x 25%
+    assert "8,192,000.00" in html and "8,960,000.00" in html  # a line total and the order value
+    assert "70,000,000,000 (70 billion)" in html
     for internal in ("Risk score", "risk score", "tier", "Over-provisioning", "H100-equivalents, above",
                      "domestic accelerators can serve", "frontier"):
         assert internal not in html
@@ -114,14 +123,22 @@ def test_a_document_uploads_to_a_draft_and_downloads_under_its_name(applicant_cl
     (SimpleUploadedFile("empty.pdf", b""), "The submitted file is empty."),
     (SimpleUploadedFile("huge.pdf", PDF_BYTES + b"0" * 10 * 1024 * 1024), "the limit is 10 MB"),
 ])
-def test_upload_errors_are_shown_at_the_field(applicant_client, applicant, upload, message):
+def test_upload_errors_are_shown_at_the_form_after_a_redirect(applicant_client, applicant, upload, message):
     order = draft_request(applicant)
     response = applicant_client.post(f"/requests/{order.public_id}/documents/",
-                                     {"document": upload} if upload else {})
-    assert response.status_code == 400
-    assert any(message in text for text in response.context["document_form"].errors["document"])
-    assert message.replace("'", "&#x27;") in response.content.decode()
+                                     {"document": upload, "kind": "purchase_contract"} if upload else {})
+    # A redirect, so that reloading the page never posts the file again; the error waits in the session.
+    assert response.status_code == 302
+    assert response["Location"] == f"/requests/{order.public_id}/#upload"
+    page = applicant_client.get(response["Location"])
+    assert any(message in text for text in page.context["upload_errors"])
+    html = page.content.decode()
+    summary, form = html.index("data-error-summary"), html.index('id="upload"')
+    assert summary < form  # the summary at the top of the page, the error again at the form
+    assert html.count(message.replace("'", "&#x27;")) == 2
     assert not Document.objects.exists()
+    again = applicant_client.get(response["Location"])
+    assert again.context["upload_errors"] == []  # shown once
 
 
 def test_no_upload_once_submitted(applicant_client, applicant):
@@ -129,8 +146,9 @@ def test_no_upload_once_submitted(applicant_client, applicant):
     response = applicant_client.post(
         f"/requests/{order.public_id}/documents/", {"document": SimpleUploadedFile("late.pdf", PDF_BYTES)}
     )
-    assert response.status_code == 400
-    assert "Documents can be added to a draft" in response.context["document_form"].errors["document"][0]
+    assert response.status_code == 302
+    page = applicant_client.get(response["Location"])
+    assert "Documents can be added to a draft" in page.content.decode()
     assert not Document.objects.exists()
 
 

@@ -14,8 +14,8 @@ def test_the_confirmation_lists_what_will_be_frozen(applicant_client, applicant)
     assert response.status_code == 200
     html = response.content.decode()
     assert "can no longer be changed" in html
-    assert "8 \u00d7 NVIDIA H200 SXM at USD 32000.00" in html
-    assert "4 \u00d7 NVIDIA H20 at USD 12000.00" in html
+    assert "8 \u00d7 NVIDIA H200 SXM at USD 32,000.00" in html
+    assert "4 \u00d7 NVIDIA H20 at USD 12,000.00" in html
     assert order.end_user in html and order.deployment_site in html
     assert response.context["problems"] == []
     assert 'type="submit"' in html

@@ -4,11 +4,11 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from approvals.demo import STAFF, demo_exists, demo_seed
+from approvals.demo import DEMO_APPLICANTS, STAFF, demo_exists, demo_seed
 
 
 class Command(BaseCommand):
-    help = "Seed demo data: companies A and B, applicant and staff accounts, requests in several states."
+    help = "Seed demo data: six companies with a year of history, applicant and staff accounts, today's requests."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
@@ -21,5 +21,5 @@ class Command(BaseCommand):
             return
         password = os.environ.get("DEMO_PASSWORD", "chipgate-demo")
         demo_seed(password=password)
-        accounts = ", ".join(["applicant-a", "applicant-b", *STAFF])
+        accounts = ", ".join([*DEMO_APPLICANTS, *STAFF])
         self.stdout.write(self.style.SUCCESS(f"Demo data created. Accounts: {accounts}. Password: {password}"))
