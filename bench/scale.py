@@ -184,8 +184,8 @@ def build(size: int) -> dict:
             FROM generate_series(2, %(companies)s) c
         """, {"base": user_base, "companies": COMPANIES})
         sql("""
-            INSERT INTO approvals_companymember (role, company_id, user_id)
-            SELECT 'filer', c, %(base)s + c FROM generate_series(2, %(companies)s) c
+            INSERT INTO approvals_companymember (role, company_id, user_id, preferred_language)
+            SELECT 'filer', c, %(base)s + c, '' FROM generate_series(2, %(companies)s) c
         """, {"base": user_base, "companies": COMPANIES})
         request_base, assessment_base = next_id("approvals_importrequest"), next_id("approvals_assessment")
         reviewer_ids = [reviewer.pk for reviewer in reviewers]
@@ -427,6 +427,7 @@ def pages(built: dict) -> list[tuple[str, str, str]]:
     case, licence, sample = built["case"], built["licence"], built["sample"]
     queue = "/admin/approvals/importrequest/"
     return [
+        ("desk home", "desk", "/admin/"),
         ("desk queue", "desk", queue),
         ("desk queue, status under review", "desk", queue + "?status__exact=under_review"),
         ("desk queue, status information requested", "desk", queue + "?status__exact=information_requested"),
