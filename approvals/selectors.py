@@ -124,15 +124,39 @@ def open_requests_ordering_chip(*, chip_id: int) -> int:
     return ImportRequest.objects.filter(status__in=RESCORABLE, lines__chip_id=chip_id).distinct().count()
 
 
+COUNT_CAP = 10_000
+
+
+class CappedCount(int):
+    """A count that stopped at its cap: compares as the cap, reads "more than 10,000"."""
+
+    def __str__(self) -> str:
+        return f"more than {int(self):,}"
+
+
 def desk_counts(*, user, today: date) -> dict[str, int]:
     """The desk home's counts of open cases, in one query: the user's, nobody's, past their SLA, and escalated to
-    a senior."""
-    return ImportRequest.objects.filter(status__in=OPEN).aggregate(
-        mine=Count("id", filter=Q(assignee=user)),
-        unassigned=Count("id", filter=Q(assignee__isnull=True)),
-        overdue=Count("id", filter=Q(sla_due__lt=today)),
-        awaiting_senior=Count("id", filter=Q(status=Status.SENIOR_REVIEW)),
-    )
+    a senior. Each stops past COUNT_CAP (a ``CappedCount``), so that it reads at most that many index entries
+    however many requests are open."""
+    open_requests = ImportRequest.objects.filter(status__in=OPEN).order_by()
+    wanted = {
+        "mine": open_requests.filter(assignee=user),
+        "unassigned": open_requests.filter(assignee__isnull=True),
+        "overdue": open_requests.filter(sla_due__lt=today),
+        "awaiting_senior": ImportRequest.objects.filter(status=Status.SENIOR_REVIEW).order_by(),
+    }
+    columns, params = [], []
+    for name, queryset in wanted.items():
+        sql, sql_params = queryset.values("pk")[:COUNT_CAP + 1].query.sql_with_params()
+        # The SQL is the ORM's (values as parameters) and the names are this function's own.
+        columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS {name}_rows)")  # noqa: S608
+        params.extend(sql_params)
+    connection = connections[ImportRequest.objects.db]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        counts = cursor.fetchone()
+    return {name: CappedCount(COUNT_CAP) if count > COUNT_CAP else count
+            for name, count in zip(wanted, counts, strict=True)}
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,15 @@ def test_the_counting_is_one_query(reviewer, office, django_assert_num_queries):
     with django_assert_num_queries(1):
         counts = desk_counts(user=reviewer, today=timezone.localdate())
     assert counts == {"mine": 3, "unassigned": 5, "overdue": 3, "awaiting_senior": 3}
+
+
+def test_a_count_past_the_cap_says_more_than_the_cap(client, reviewer, applicant, monkeypatch):
+    from approvals import selectors
+    from tests.desk.test_request_list import make_requests
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    make_requests(3, company=applicant.membership.company, created_by=applicant)
+    client.force_login(reviewer)
+    page = client.get("/admin/").content.decode()
+    assert '<span class="count">more than 2</span>Unassigned' in page
+    assert '<span class="count">0</span>My open cases' in page
