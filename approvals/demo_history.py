@@ -905,6 +905,7 @@ def _write_licences(cases: list[_Case]) -> None:
             line.licence = licence
         for shipment, shipment_lines, report, _ in plan.shipments:
             shipment.licence = report.licence = licence
+            report.holder_id = licence.holder_id
             for shipment_line in shipment_lines:
                 by_chip[shipment_line.chip.pk].shipped += shipment_line.quantity
     LicenceLine.objects.bulk_create([line for plan in plans for line in plan.lines])

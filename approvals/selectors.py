@@ -585,8 +585,7 @@ def applicant_to_do(*, user) -> ApplicantToDo:
                          import_request__status=Status.INFORMATION_REQUESTED)
                  .select_related("import_request").order_by("due_date", "id")[:TO_DO_SHOWN])
     reports = (EndUseReport.objects
-               .filter(licence__holder_id=company_id,
-                       state__in=[EndUseReport.State.DUE, EndUseReport.State.OVERDUE])
+               .filter(holder_id=company_id, state__in=[EndUseReport.State.DUE, EndUseReport.State.OVERDUE])
                .select_related("licence", "shipment").order_by("due_on", "id")[:TO_DO_SHOWN])
     drafts = (ImportRequest.objects.filter(company_id=company_id, status=Status.DRAFT)
               .order_by("-updated_at", "-id")[:TO_DO_SHOWN])

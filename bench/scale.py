@@ -358,11 +358,11 @@ def build(size: int) -> dict:
         """, {**base, "chip_a": chips[0]})
         sql(f"""
             INSERT INTO approvals_endusereport (public_id, state, due_on, site, use, follow_up_question, licence_id,
-                                                shipment_id, installed_units, filed_at)
+                                                holder_id, shipment_id, installed_units, filed_at)
             SELECT gen_random_uuid(),
                    CASE WHEN s.shipped_on + 90 > current_date THEN 'due' WHEN l.flags <> '' THEN 'overdue'
                         ELSE 'accepted' END,
-                   s.shipped_on + 90, '', '', '', l.id, s.id,
+                   s.shipped_on + 90, '', '', '', l.id, l.holder_id, s.id,
                    CASE WHEN s.shipped_on + 90 <= current_date AND l.flags = '' THEN s.units END,
                    CASE WHEN s.shipped_on + 90 <= current_date AND l.flags = '' THEN s.recorded_at + interval '60 days'
                    END

@@ -11,6 +11,15 @@ TRIGRAM_INDEXES = (
 )
 
 
+class TrigramExtensionOnPostgres(TrigramExtension):
+    """Django's operation skips other databases going forwards but asks PostgreSQL's catalogue going backwards:
+    unapplied on SQLite it would fail, so it skips there too."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def trigram_indexes_create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -36,7 +45,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        TrigramExtensionOnPostgres(),
         migrations.RunPython(trigram_indexes_create, trigram_indexes_drop, elidable=False),
         migrations.RemoveIndex(
             model_name='importrequest',

@@ -143,6 +143,9 @@ class EndUseReport(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="end_use_reports")
+    # The licence's holder, kept on the report so that a company's reports to file are read from one index
+    # (a licence never changes holder).
+    holder = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+", editable=False)
     shipment = models.OneToOneField(Shipment, on_delete=models.PROTECT, related_name="end_use_report")
     state = models.CharField(max_length=16, choices=State.choices, default=State.DUE, db_index=True)
     due_on = models.DateField()
@@ -164,6 +167,8 @@ class EndUseReport(models.Model):
         indexes = [
             models.Index(fields=["state", "due_on"], name="end_use_state_due"),
             models.Index(fields=["licence", "due_on"], name="end_use_licence_due"),
+            models.Index(fields=["holder", "due_on", "id"], name="end_use_holder_to_file",
+                         condition=models.Q(state__in=["due", "overdue"])),
         ]
 
     def __str__(self) -> str:

@@ -295,7 +295,7 @@ def shipment_record(*, licence_id: int, actor, shipped_on, reference, lines, upl
         line.shipped += quantity
     LicenceLine.objects.bulk_update([licence_lines[slug] for slug in quantities], ["shipped"])
     report = EndUseReport.objects.create(
-        licence=licence, shipment=shipment,
+        licence=licence, holder_id=licence.holder_id, shipment=shipment,
         due_on=shipped_on + timedelta(days=CURRENT_SCREENING_POLICY.end_use_report_days),
     )
     if uploaded_file is not None:
