@@ -4,12 +4,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from approvals.audit import audit_verify
 from approvals.models import ImportRequest, Licence
 from tests.factories import valid_uscc
+from tests.migrations import apps_at, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [("approvals", "0008_licences")]
@@ -17,12 +16,8 @@ BEFORE = [("approvals", "0008_licences")]
 
 @pytest.fixture
 def old_apps():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    yield executor.loader.project_state(BEFORE).apps
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with apps_at(BEFORE) as apps:
+        yield apps
 
 
 def test_past_approvals_get_their_licences(old_apps):
@@ -51,9 +46,7 @@ def test_past_approvals_get_their_licences(old_apps):
         RequestLine.objects.create(import_request=import_request, chip=h200, quantity=4, unit_price_usd="1.00")
         made[reference] = import_request.pk
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
 
     licences = {licence.import_request.reference: licence for licence in Licence.objects.select_related(
         "import_request")}

@@ -4,11 +4,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from approvals.models import EndUseReport
 from tests.factories import valid_uscc
+from tests.migrations import apps_at, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [("approvals", "0016_scale_indexes")]
@@ -16,12 +15,8 @@ BEFORE = [("approvals", "0016_scale_indexes")]
 
 @pytest.fixture
 def old_apps():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    yield executor.loader.project_state(BEFORE).apps
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with apps_at(BEFORE) as apps:
+        yield apps
 
 
 def test_reports_made_before_get_their_licences_holder(old_apps):
@@ -48,9 +43,7 @@ def test_reports_made_before_get_their_licences_holder(old_apps):
             EndUseReport_.objects.create(licence=licence, shipment=shipment, due_on=date(2026, 7, day))
         made[name] = company.pk
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
 
     holders = sorted((report.shipment.reference, report.holder.legal_name)
                      for report in EndUseReport.objects.select_related("holder", "shipment"))
